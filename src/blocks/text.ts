@@ -1,0 +1,36 @@
+/** Text helpers shared by every renderer: escaping for mrkdwn and truncation to Block Kit limits. */
+
+/** Escape user-supplied text for mrkdwn, so `<!channel>` or `<https://x|y>` stay literal. */
+export function escapeMrkdwn(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+/**
+ * Shorten to at most `max` characters (code points are never split), ending with an ellipsis
+ * when anything was cut.
+ */
+export function truncate(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const chars = Array.from(text);
+  if (chars.length <= max) return text;
+  let out = chars.slice(0, Math.max(0, max - 1)).join("");
+  while (out.length > max - 1) out = Array.from(out).slice(0, -1).join("");
+  return `${out.trimEnd()}…`;
+}
+
+/** Escape, then truncate without cutting an entity such as `&amp;` in half. */
+export function mrkdwnText(text: string, max: number): string {
+  const escaped = escapeMrkdwn(text);
+  if (escaped.length <= max) return escaped;
+  let cut = truncate(escaped, max);
+  const amp = cut.lastIndexOf("&");
+  if (amp !== -1 && !cut.slice(amp).includes(";")) cut = `${cut.slice(0, amp).trimEnd()}…`;
+  return cut;
+}
+
+/** One line, no control characters; for plain_text labels, titles and option text. */
+export function plainLine(text: string, max: number): string {
+  let flat = "";
+  for (const ch of text) flat += ch.charCodeAt(0) < 32 || ch === "\u007f" ? " " : ch;
+  return truncate(flat.replace(/\s+/g, " ").trim(), max);
+}

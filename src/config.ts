@@ -1,0 +1,184 @@
+import { z } from "zod";
+
+const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+const blankToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
+const optionalString = z.preprocess(blankToUndefined, z.string().optional());
+const url = (name: string) =>
+  z.url({
+    protocol: /^https?$/,
+    error: `${name} must be an http(s) URL, e.g. https://example.com`,
+  });
+const bool = (name: string) =>
+  z.preprocess(
+    blankToUndefined,
+    z
+      .enum(["true", "false", "1", "0", "yes", "no"], {
+        error: `${name} must be true or false`,
+      })
+      .transform((v) => v === "true" || v === "1" || v === "yes")
+      .optional(),
+  );
+
+const envSchema = z
+  .object({
+    SLACK_BOT_TOKEN: z.preprocess(
+      blankToUndefined,
+      z
+        .string({ error: "SLACK_BOT_TOKEN is required (the xoxb- token from OAuth & Permissions)" })
+        .startsWith("xoxb-", { error: "SLACK_BOT_TOKEN must start with xoxb-" }),
+    ),
+    SLACK_SIGNING_SECRET: z.preprocess(
+      blankToUndefined,
+      z.string({
+        error: "SLACK_SIGNING_SECRET is required (Basic Information > App Credentials)",
+      }),
+    ),
+    SLACK_APP_TOKEN: z.preprocess(
+      blankToUndefined,
+      z
+        .string()
+        .startsWith("xapp-", {
+          error:
+            "SLACK_APP_TOKEN must start with xapp- (an app-level token with connections:write)",
+        })
+        .optional(),
+    ),
+    PORT: z.preprocess(
+      blankToUndefined,
+      z.coerce
+        .number({ error: "PORT must be a whole number from 0 to 65535" })
+        .int({ error: "PORT must be a whole number from 0 to 65535" })
+        .min(0, { error: "PORT must be a whole number from 0 to 65535" })
+        .max(65535, { error: "PORT must be a whole number from 0 to 65535" })
+        .default(3000),
+    ),
+    SLACK_API_URL: z.preprocess(blankToUndefined, url("SLACK_API_URL").optional()),
+    TALLYFY_API_URL: z.preprocess(
+      blankToUndefined,
+      url("TALLYFY_API_URL").default("https://go.tallyfy.com/api"),
+    ),
+    TALLYFY_WEB_URL: z.preprocess(
+      blankToUndefined,
+      url("TALLYFY_WEB_URL").default("https://go.tallyfy.com"),
+    ),
+    TALLYFY_RUN_URL_PATTERN: z.preprocess(
+      blankToUndefined,
+      z
+        .string()
+        .refine((v) => v.includes("{run_id}"), {
+          error: "TALLYFY_RUN_URL_PATTERN must contain {run_id}",
+        })
+        .default("{web}/{org}/processes/{run_id}"),
+    ),
+    TALLYFY_ACCESS_TOKEN: optionalString,
+    TALLYFY_ORG_ID: optionalString,
+    TALLYFY_ALLOW_SHARED: bool("TALLYFY_ALLOW_SHARED"),
+    DATA_DIR: z.preprocess(blankToUndefined, z.string().default("./data")),
+    TOKEN_ENCRYPTION_KEY: z.preprocess(
+      blankToUndefined,
+      z
+        .string()
+        .refine((v) => decodeKey(v) !== undefined, {
+          error:
+            "TOKEN_ENCRYPTION_KEY must be 32 bytes encoded as base64 (generate one with: openssl rand -base64 32)",
+        })
+        .optional(),
+    ),
+    LOG_LEVEL: z.preprocess(
+      (v) => (typeof v === "string" ? blankToUndefined(v.toLowerCase()) : v),
+      z
+        .enum(LOG_LEVELS, { error: `LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}` })
+        .default("info"),
+    ),
+    NODE_ENV: optionalString,
+  })
+  .superRefine((env, ctx) => {
+    if (Boolean(env.TALLYFY_ACCESS_TOKEN) !== Boolean(env.TALLYFY_ORG_ID)) {
+      ctx.addIssue({
+        code: "custom",
+        path: [env.TALLYFY_ACCESS_TOKEN ? "TALLYFY_ORG_ID" : "TALLYFY_ACCESS_TOKEN"],
+        message:
+          "TALLYFY_ACCESS_TOKEN and TALLYFY_ORG_ID go together: set both for a workspace-wide connection, or neither",
+      });
+    }
+  });
+
+export interface Config {
+  slack: {
+    botToken: string;
+    signingSecret: string;
+    appToken: string | undefined;
+    apiUrl: string | undefined;
+    port: number;
+  };
+  tallyfy: {
+    apiUrl: string;
+    webUrl: string;
+    runUrlPattern: string;
+    shared: { token: string; orgId: string } | undefined;
+    allowShared: boolean;
+  };
+  dataDir: string;
+  /** 32-byte key for tokens at rest; undefined when not configured. */
+  encryptionKey: Buffer | undefined;
+  logLevel: LogLevel;
+  production: boolean;
+}
+
+export class ConfigError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(
+      `Configuration problem${problems.length > 1 ? "s" : ""}:\n${problems.map((p) => `  - ${p}`).join("\n")}\nSee .env.example and the Configuration section of README.md.`,
+    );
+    this.name = "ConfigError";
+    this.problems = problems;
+  }
+}
+
+export function decodeKey(value: string): Buffer | undefined {
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value.trim())) return undefined;
+  const key = Buffer.from(value.trim(), "base64");
+  return key.length === 32 ? key : undefined;
+}
+
+/** Parse the environment once. Throws ConfigError naming every problem; never echoes values. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? "environment");
+      return issue.message.startsWith(name) || issue.code === "custom"
+        ? issue.message
+        : `${name}: ${issue.message}`;
+    });
+    throw new ConfigError([...new Set(problems)]);
+  }
+  const e = parsed.data;
+  const shared =
+    e.TALLYFY_ACCESS_TOKEN && e.TALLYFY_ORG_ID
+      ? { token: e.TALLYFY_ACCESS_TOKEN, orgId: e.TALLYFY_ORG_ID }
+      : undefined;
+  return {
+    slack: {
+      botToken: e.SLACK_BOT_TOKEN,
+      signingSecret: e.SLACK_SIGNING_SECRET,
+      appToken: e.SLACK_APP_TOKEN,
+      apiUrl: e.SLACK_API_URL,
+      port: e.PORT,
+    },
+    tallyfy: {
+      apiUrl: e.TALLYFY_API_URL.replace(/\/+$/, ""),
+      webUrl: e.TALLYFY_WEB_URL.replace(/\/+$/, ""),
+      runUrlPattern: e.TALLYFY_RUN_URL_PATTERN,
+      shared,
+      allowShared: e.TALLYFY_ALLOW_SHARED ?? shared !== undefined,
+    },
+    dataDir: e.DATA_DIR,
+    encryptionKey: e.TOKEN_ENCRYPTION_KEY ? decodeKey(e.TOKEN_ENCRYPTION_KEY) : undefined,
+    logLevel: e.LOG_LEVEL,
+    production: e.NODE_ENV === "production",
+  };
+}

@@ -1,0 +1,292 @@
+/**
+ * Zod schemas for what the live Tallyfy service returns (see shared/tallyfy-api/REFERENCE.md).
+ * They accept the service's variations and normalise them, so callers see one shape:
+ * progress as object or number, `links` as object or [], tags and next_task wrapped or not,
+ * prerun as {} or [] when empty. Extra fields are ignored.
+ */
+import { z } from "zod";
+
+const id = z.union([z.string(), z.number()]).transform(String);
+const nullableString = z
+  .string()
+  .nullish()
+  .transform((v) => v ?? null);
+const nullableNumber = z.coerce
+  .number()
+  .nullish()
+  .catch(null)
+  .transform((v) => v ?? null);
+
+/** Tallyfy wraps included relations as {data: …}; accept both wrapped and bare. */
+function unwrap<T extends z.ZodType>(inner: T) {
+  return z.union([z.object({ data: inner }).transform((w) => (w as { data: z.output<T> }).data), inner]);
+}
+
+export const KICKOFF_FIELD_TYPES = [
+  "text",
+  "textarea",
+  "radio",
+  "dropdown",
+  "multiselect",
+  "date",
+  "email",
+  "file",
+  "table",
+  "assignees_form",
+] as const;
+export type KnownFieldType = (typeof KICKOFF_FIELD_TYPES)[number];
+
+export const optionSchema = z.object({
+  id: z.union([z.number(), z.string()]),
+  text: z.string(),
+  value: z.unknown().optional(),
+});
+export type FieldOption = z.output<typeof optionSchema>;
+
+export const kickoffFieldSchema = z.object({
+  id: z.string(),
+  alias: nullableString,
+  label: z.string(),
+  /** One of KICKOFF_FIELD_TYPES; unknown types pass through untouched. */
+  field_type: z.string(),
+  required: z.coerce
+    .boolean()
+    .nullish()
+    .transform((v) => v ?? false),
+  position: nullableNumber.transform((v) => v ?? 0),
+  guidance: nullableString,
+  options: z
+    .array(optionSchema)
+    .nullish()
+    .transform((v) => v ?? []),
+  columns: z
+    .array(z.object({ id: id, label: z.string() }))
+    .nullish()
+    .transform((v) => v ?? []),
+  /** date fields: whether the field keeps a time as well as a day. */
+  collect_time: z.coerce
+    .boolean()
+    .nullish()
+    .transform((v) => v ?? false),
+});
+export type KickoffField = z.output<typeof kickoffFieldSchema>;
+
+export const templateSummarySchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  summary: nullableString,
+  type: nullableString,
+  status: nullableString,
+  starred: z.coerce
+    .boolean()
+    .nullish()
+    .transform((v) => v ?? false),
+  steps_count: nullableNumber,
+  archived_at: nullableString,
+});
+export type TemplateSummary = z.output<typeof templateSummarySchema>;
+
+export const templateSchema = templateSummarySchema.extend({
+  prerun: unwrap(z.array(kickoffFieldSchema))
+    .nullish()
+    .transform((v) => [...(v ?? [])].sort((a, b) => a.position - b.position)),
+  steps: unwrap(z.array(z.object({ id: id, title: z.string().nullish() })))
+    .nullish()
+    .transform((v) => v ?? []),
+});
+export type Template = z.output<typeof templateSchema>;
+
+export interface Progress {
+  complete: number | null;
+  total: number | null;
+  percent: number;
+}
+export const progressSchema = z
+  .union([
+    z.number(),
+    z
+      .string()
+      .regex(/^\d+(\.\d+)?$/)
+      .transform(Number),
+    z.object({
+      complete: nullableNumber,
+      total: nullableNumber,
+      percent: nullableNumber,
+    }),
+  ])
+  .nullish()
+  .transform((v): Progress => {
+    if (v == null) return { complete: null, total: null, percent: 0 };
+    if (typeof v === "number") return { complete: null, total: null, percent: clampPercent(v) };
+    const percent =
+      v.percent ?? (v.total && v.complete != null ? Math.round((v.complete / v.total) * 100) : 0);
+    return { complete: v.complete, total: v.total, percent: clampPercent(percent) };
+  });
+
+function clampPercent(n: number): number {
+  return Math.max(0, Math.min(100, Math.round(n)));
+}
+
+export const tagSchema = z.object({
+  id: id,
+  title: z.string(),
+  color: nullableString,
+});
+export type Tag = z.output<typeof tagSchema>;
+
+/** Runs carry tags as objects, wrapped objects, or bare ids. */
+const runTagsSchema = unwrap(
+  z.array(z.union([tagSchema, id.transform((t) => ({ id: t, title: t, color: null }))])),
+)
+  .nullish()
+  .transform((v): Tag[] => v ?? []);
+
+export const taskSummarySchema = z.object({
+  id: id,
+  title: z.string(),
+  deadline: nullableString,
+  status: nullableString,
+});
+export type TaskSummary = z.output<typeof taskSummarySchema>;
+
+const nextTaskSchema = unwrap(z.union([z.array(taskSummarySchema), taskSummarySchema]))
+  .nullish()
+  .catch(null)
+  .transform((v): TaskSummary | null => (Array.isArray(v) ? (v[0] ?? null) : (v ?? null)));
+
+/** prerun values keyed by field id; the service sends [] when there are none. */
+const prerunValuesSchema = z
+  .union([z.record(z.string(), z.unknown()), z.array(z.unknown())])
+  .nullish()
+  .transform((v): Record<string, unknown> => {
+    if (!v) return {};
+    if (!Array.isArray(v)) return v;
+    const out: Record<string, unknown> = {};
+    for (const item of v) {
+      if (item && typeof item === "object" && !Array.isArray(item)) Object.assign(out, item);
+    }
+    return out;
+  });
+
+const memberIds = z
+  .array(z.union([z.number(), z.string(), z.object({ id: z.union([z.number(), z.string()]) })]))
+  .nullish()
+  .transform((v) => (v ?? []).map((m) => (typeof m === "object" ? m.id : m)));
+
+export const runSchema = z.object({
+  id: z.string(),
+  increment_id: nullableNumber,
+  name: z.string(),
+  summary: nullableString,
+  status: z.string(),
+  checklist_id: nullableString,
+  checklist_title: nullableString,
+  progress: progressSchema,
+  owner_id: nullableNumber,
+  started_by: nullableNumber,
+  users: memberIds.transform((v) => v.map(Number).filter((n) => Number.isFinite(n))),
+  groups: memberIds.transform((v) => v.map(String)),
+  prerun: prerunValuesSchema,
+  due_date: nullableString,
+  due_date_passed: z.coerce
+    .boolean()
+    .nullish()
+    .transform((v) => v ?? false),
+  late_tasks: nullableNumber,
+  created_at: nullableString,
+  last_updated: nullableString,
+  completed_at: nullableString,
+  archived_at: nullableString,
+  prevent_guest_comment: z.coerce
+    .boolean()
+    .nullish()
+    .transform((v) => v ?? false),
+  tags: runTagsSchema,
+  next_task: nextTaskSchema,
+});
+export type Run = z.output<typeof runSchema>;
+
+export const userSchema = z
+  .object({
+    id: z.coerce.number(),
+    email: z.string(),
+    first_name: nullableString,
+    last_name: nullableString,
+    full_name: nullableString,
+    timezone: nullableString,
+  })
+  .transform((u) => ({
+    ...u,
+    full_name: u.full_name ?? ([u.first_name, u.last_name].filter(Boolean).join(" ") || u.email),
+  }));
+export type TallyfyUser = z.output<typeof userSchema>;
+
+export const organizationSchema = z.object({ id: id, name: z.string() });
+export type Organization = z.output<typeof organizationSchema>;
+
+export const paginationSchema = z
+  .object({
+    total: z.coerce.number(),
+    count: z.coerce.number(),
+    per_page: z.coerce.number(),
+    current_page: z.coerce.number(),
+    total_pages: z.coerce.number(),
+    links: z
+      .union([z.object({ next: z.string().nullish() }).loose(), z.array(z.unknown())])
+      .nullish(),
+  })
+  .transform((p) => ({
+    total: p.total,
+    count: p.count,
+    perPage: p.per_page,
+    currentPage: p.current_page,
+    totalPages: p.total_pages,
+    hasNext: p.current_page < p.total_pages,
+  }));
+export type Pagination = z.output<typeof paginationSchema>;
+
+export interface Page<T> {
+  items: T[];
+  pagination: Pagination;
+}
+
+export function itemEnvelope<T extends z.ZodType>(item: T) {
+  return z.object({ data: item }).transform((e) => (e as { data: z.output<T> }).data);
+}
+
+/** A list envelope; a list without meta is treated as one complete page. */
+export function listEnvelope<T extends z.ZodType>(item: T) {
+  return z
+    .object({
+      data: z.array(item),
+      meta: z.object({ pagination: paginationSchema }).nullish(),
+    })
+    .transform(
+      (e): Page<z.output<T>> => ({
+        items: e.data,
+        pagination: e.meta?.pagination ?? {
+          total: e.data.length,
+          count: e.data.length,
+          perPage: e.data.length,
+          currentPage: 1,
+          totalPages: 1,
+          hasNext: false,
+        },
+      }),
+    );
+}
+
+/** Error bodies: {error:true,message}, {error:{code,message}}, {errors:{field:[…]}}, code at top. */
+export const errorBodySchema = z
+  .object({
+    error: z.union([
+      z.boolean(),
+      z.string(),
+      z.object({ code: z.string().nullish(), message: z.string().nullish() }).loose(),
+    ]),
+    message: z.string().nullish(),
+    code: z.string().nullish(),
+    errors: z.record(z.string(), z.union([z.array(z.string()), z.string()])).nullish(),
+  })
+  .partial()
+  .loose();
