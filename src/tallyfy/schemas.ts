@@ -19,7 +19,10 @@ const nullableNumber = z.coerce
 
 /** Tallyfy wraps included relations as {data: …}; accept both wrapped and bare. */
 function unwrap<T extends z.ZodType>(inner: T) {
-  return z.union([z.object({ data: inner }).transform((w) => (w as { data: z.output<T> }).data), inner]);
+  return z.union([
+    z.object({ data: inner }).transform((w) => (w as { data: z.output<T> }).data),
+    inner,
+  ]);
 }
 
 export const KICKOFF_FIELD_TYPES = [
