@@ -1,0 +1,52 @@
+/**
+ * Ids shared by the renderers (src/blocks) and the listeners (src/slack). Buttons are
+ * stateless: their value carries everything a click needs, so any instance can handle it.
+ */
+export const ACTION = {
+  /** Card buttons; value = run id. */
+  update: "run_update",
+  archive: "run_archive",
+  activate: "run_activate",
+  refresh: "run_refresh",
+  /** URL button to Tallyfy; Slack still sends an action, which is acked and ignored. */
+  open: "run_open",
+  /** List row button; value = run id. Posts the full card. */
+  view: "run_view",
+  /** List paging; value = encodeListState(...). */
+  listPage: "list_page",
+  /** Connect prompt button; value = pending command id or "". */
+  connect: "tallyfy_connect",
+} as const;
+
+export const VIEW = {
+  launch: "launch_modal",
+  edit: "edit_modal",
+  connect: "connect_modal",
+} as const;
+
+export interface ListState {
+  /** Status filter, or undefined for all statuses but archived. */
+  status?: string | undefined;
+  q?: string | undefined;
+  mine?: boolean | undefined;
+  page: number;
+}
+
+/** Compact, <= 2000 chars (button value limit), round-trips exactly. */
+export function encodeListState(s: ListState): string {
+  return JSON.stringify({ s: s.status, q: s.q, m: s.mine ? 1 : undefined, p: s.page });
+}
+
+export function decodeListState(value: string): ListState {
+  try {
+    const raw = JSON.parse(value) as { s?: unknown; q?: unknown; m?: unknown; p?: unknown };
+    return {
+      status: typeof raw.s === "string" ? raw.s : undefined,
+      q: typeof raw.q === "string" ? raw.q : undefined,
+      mine: raw.m === 1 ? true : undefined,
+      page: typeof raw.p === "number" && raw.p >= 1 ? Math.floor(raw.p) : 1,
+    };
+  } catch {
+    return { page: 1 };
+  }
+}
