@@ -1,0 +1,96 @@
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { Ajv } from "ajv";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+
+const repo = fileURLToPath(new URL("../../", import.meta.url));
+const manifestPath = `${repo}manifest.yml`;
+// Slack's published manifest schema, kept beside the repo in shared/.
+const schemaPath = `${repo}../shared/slack/manifest.schema.1.0.0.json`;
+
+/** Every bot scope must be listed here, so adding one is a deliberate change. */
+const ALLOWED_BOT_SCOPES = [
+  "commands",
+  "chat:write",
+  "channels:join",
+  "users:read",
+  "users:read.email",
+];
+
+// biome-ignore lint/suspicious/noExplicitAny: parsed YAML
+type Manifest = Record<string, any>;
+
+function loadManifest(): Manifest {
+  return parse(readFileSync(manifestPath, "utf8")) as Manifest;
+}
+
+function validator() {
+  // The schema uses one non-standard keyword, "regex" (background_color), and "_note" comments;
+  // both are taught to Ajv rather than turning strict mode off. The only format is "uri".
+  // strictTypes is off: the schema's oauth2 provider section puts minItems on an untyped node.
+  const ajv = new Ajv({ allErrors: true, strictTypes: false });
+  ajv.addKeyword({
+    keyword: "regex",
+    type: "string",
+    schemaType: "string",
+    validate: (pattern: string, data: string) => new RegExp(pattern).test(data),
+  });
+  ajv.addKeyword("_note");
+  ajv.addFormat("uri", (s: string) => URL.canParse(s));
+  return ajv.compile(JSON.parse(readFileSync(schemaPath, "utf8")));
+}
+
+describe("manifest.yml", () => {
+  it("is valid against Slack's manifest schema", () => {
+    const validate = validator();
+    const ok = validate(loadManifest());
+    expect(validate.errors ?? []).toEqual([]);
+    expect(ok).toBe(true);
+  });
+
+  it("the validator rejects a broken manifest (so the check above can fail)", () => {
+    const validate = validator();
+    const m = loadManifest();
+    m.display_information.background_color = "green";
+    m.features.slash_commands[0].command = "tallyfy";
+    m.display_information.long_description = "too short";
+    expect(validate(m)).toBe(false);
+    const paths = (validate.errors ?? []).map((e) => e.instancePath);
+    expect(paths).toContain("/display_information/background_color");
+    expect(paths).toContain("/features/slash_commands/0/command");
+    expect(paths).toContain("/display_information/long_description");
+  });
+
+  it("declares /tallyfy and points every request URL at /slack/events", () => {
+    const m = loadManifest();
+    const commands = m.features.slash_commands as Manifest[];
+    expect(commands.map((c) => c.command)).toEqual(["/tallyfy"]);
+    expect(commands[0]?.should_escape).toBe(false);
+    const urls = [
+      commands[0]?.url,
+      m.settings.interactivity.request_url,
+      m.settings.interactivity.message_menu_options_url,
+    ];
+    for (const url of urls) expect(url).toMatch(/^https:\/\/[^/]+\/slack\/events$/);
+    expect(m.settings.interactivity.is_enabled).toBe(true);
+  });
+
+  it("asks only for allow-listed bot scopes and no user scopes", () => {
+    const m = loadManifest();
+    const bot = m.oauth_config.scopes.bot as string[];
+    expect(bot.filter((s) => !ALLOWED_BOT_SCOPES.includes(s))).toEqual([]);
+    expect(new Set(bot).size).toBe(bot.length);
+    expect(bot).toEqual(expect.arrayContaining(["commands", "chat:write"]));
+    expect(m.oauth_config.scopes.user).toBeUndefined();
+  });
+
+  it("runs in Socket Mode by default with a bot user named Tallyfy", () => {
+    const m = loadManifest();
+    expect(m.settings.socket_mode_enabled).toBe(true);
+    expect(m.settings.org_deploy_enabled).toBe(false);
+    expect(m.settings.token_rotation_enabled).toBe(false);
+    expect(m.features.bot_user).toEqual({ display_name: "Tallyfy", always_online: false });
+    expect(m.display_information.long_description.length).toBeGreaterThanOrEqual(175);
+  });
+});
