@@ -12,11 +12,29 @@ export const ACTION = {
   open: "run_open",
   /** List row button; value = run id. Posts the full card. */
   view: "run_view",
-  /** List paging; value = encodeListState(...). */
+  /** List paging (Next); value = encodeListState(...). */
   listPage: "list_page",
+  /**
+   * List paging (Previous / First page); same value and handling as listPage. A separate id
+   * because Slack rejects two equal action ids in one actions block.
+   */
+  listPagePrev: "list_page_prev",
   /** Connect prompt button; value = pending command id or "". */
   connect: "tallyfy_connect",
+  /** Launch modal: the template picker (external_select); value = template id. */
+  launchTemplate: "launch_template",
+  /** Launch modal: one of the listed matches for `/tallyfy launch <words>`; value = template id. */
+  launchPickMatch: "launch_pick_match",
+  /** Launch/edit modals: tags (multi_external_select over Tallyfy tags). */
+  tagSearch: "run_tag_search",
+  /** Edit modal: re-read the process from Tallyfy after a concurrent change. */
+  editReload: "edit_reload",
+  /** Link buttons inside modals (Open in Tallyfy); acked and ignored. */
+  modalLink: "modal_link",
 } as const;
+
+/** Matches both paging action ids, for one listener: app.action(LIST_PAGE_ACTIONS, …). */
+export const LIST_PAGE_ACTIONS = /^list_page(?:_prev)?$/;
 
 export const VIEW = {
   launch: "launch_modal",

@@ -6,13 +6,12 @@ export function escapeMrkdwn(text: string): string {
 }
 
 /**
- * Shorten to at most `max` characters (code points are never split), ending with an ellipsis
- * when anything was cut.
+ * Shorten to at most `max` UTF-16 code units (never fewer than Slack's character count; code
+ * points are never split), ending with an ellipsis when anything was cut.
  */
 export function truncate(text: string, max: number): string {
   if (text.length <= max) return text;
   const chars = Array.from(text);
-  if (chars.length <= max) return text;
   let out = chars.slice(0, Math.max(0, max - 1)).join("");
   while (out.length > max - 1) out = Array.from(out).slice(0, -1).join("");
   return `${out.trimEnd()}…`;

@@ -1,0 +1,87 @@
+/** Short replies (errors, warnings, confirmations) and the sentence for each Tallyfy error. */
+import type { KnownBlock } from "@slack/types";
+import { type TallyfyError, TallyfyRateLimitError } from "../tallyfy/errors.ts";
+import { code, mrkdwn, safeLine } from "./format.ts";
+import { truncate } from "./text.ts";
+
+export type NoticeKind = "error" | "warning" | "info" | "success";
+
+const ICON: Record<NoticeKind, string> = {
+  error: ":x:",
+  warning: ":warning:",
+  info: ":information_source:",
+  success: ":white_check_mark:",
+};
+
+/**
+ * `text` is trusted mrkdwn (the caller escapes anything user-supplied in it); `detail` is
+ * plain text, escaped here and shown smaller underneath.
+ */
+export function renderNotice(
+  kind: NoticeKind,
+  text: string,
+  opts: { detail?: string | undefined } = {},
+): { text: string; blocks: KnownBlock[] } {
+  const body = text.trim() || "Something went wrong.";
+  const blocks: KnownBlock[] = [
+    { type: "section", text: mrkdwn(`${ICON[kind]} ${truncate(body, 2900)}`) },
+  ];
+  const detail = opts.detail?.trim();
+  if (detail) blocks.push({ type: "context", elements: [mrkdwn(safeLine(detail, 1900))] });
+  return { text: truncate(body, 3000), blocks };
+}
+
+/** A readable sentence, escaped and ending in a stop; undefined for blanks or JSON. */
+function readable(text: string | undefined): string | undefined {
+  const said = text?.trim();
+  if (!said || /^[[{]/.test(said) || said === "undefined" || said === "null") return undefined;
+  const line = safeLine(said, 400, "");
+  if (!line) return undefined;
+  return /[.!?…]$/.test(line) ? line : `${line}.`;
+}
+
+/** One human sentence (mrkdwn, escaped) for a Tallyfy failure. Never a stack or raw JSON. */
+export function tallyfyErrorText(
+  err: TallyfyError,
+  ctx: { runRef?: string | undefined } = {},
+): string {
+  const ref = ctx.runRef?.trim() ? code(ctx.runRef, 100) : undefined;
+  const said = readable(err.tallyfyMessage);
+  const human = readable(err.human);
+  switch (err.kind) {
+    case "not_found":
+      return ref
+        ? `I couldn't find process ${ref} — check the id or your access.`
+        : "I couldn't find that in Tallyfy — check the id or your access.";
+    case "forbidden":
+      return `Your Tallyfy account doesn't have permission to do that${ref ? ` on process ${ref}` : ""}. Ask the process owner or a Tallyfy admin for access.`;
+    case "authentication":
+      return "Tallyfy didn't accept the access token — it may have expired or been revoked. Use `/tallyfy connect` to reconnect.";
+    case "rate_limited": {
+      const seconds = err instanceof TallyfyRateLimitError ? err.retryAfterSeconds : undefined;
+      return seconds
+        ? `Tallyfy is busy, try again in ${seconds} s.`
+        : "Tallyfy is busy, try again in a moment.";
+    }
+    case "server":
+    case "timeout":
+    case "network":
+      return human ?? "Tallyfy didn't answer. Try again in a moment.";
+    case "validation":
+      return `Tallyfy didn't accept that: ${said ?? human ?? "it rejected the values sent."}`;
+    case "bad_request":
+      return said
+        ? `Tallyfy refused: ${said}`
+        : "Tallyfy couldn't do that in the process's current state.";
+    case "conflict":
+      return said
+        ? `Tallyfy refused: ${said}`
+        : "Tallyfy refused because the process changed in the meantime. Refresh and try again.";
+    case "unexpected_response":
+      return err.mayHaveApplied
+        ? "Tallyfy sent a reply I couldn't read, so I can't tell whether the change was made. Refresh to check."
+        : "Tallyfy sent a reply I couldn't read. Try again in a moment.";
+    default:
+      return human ?? "Something went wrong talking to Tallyfy. Try again in a moment.";
+  }
+}

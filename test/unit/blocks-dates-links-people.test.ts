@@ -1,0 +1,118 @@
+import { describe, expect, it } from "vitest";
+import { isPast, parseInstant, slackDate, utcLabel } from "../../src/blocks/dates.ts";
+import { mrkdwnLink, runUrl, usableUrl } from "../../src/blocks/links.ts";
+import { personLabel } from "../../src/blocks/people.ts";
+import { truncate } from "../../src/blocks/text.ts";
+
+describe("slackDate", () => {
+  it("builds a date token with the epoch and a UTC fallback", () => {
+    const epoch = Date.UTC(2026, 10, 22, 14, 5) / 1000;
+    expect(slackDate("2026-11-22T14:05:00Z")).toBe(
+      `<!date^${epoch}^{date_short_pretty} at {time}|22 Nov 2026, 14:05 UTC>`,
+    );
+  });
+
+  it("converts offsets to UTC and reads zone-less times as UTC", () => {
+    const epoch = Date.UTC(2026, 10, 22, 14, 5) / 1000;
+    expect(slackDate("2026-11-22T15:05:00+01:00")).toContain(`^${epoch}^`);
+    expect(slackDate("2026-11-22 14:05:00")).toBe(
+      `<!date^${epoch}^{date_short_pretty} at {time}|22 Nov 2026, 14:05 UTC>`,
+    );
+    expect(slackDate("2026-11-22T14:05:00.123456")).toContain(`^${epoch}^`);
+  });
+
+  it("shows a bare day without a time", () => {
+    const epoch = Date.UTC(2026, 10, 22) / 1000;
+    expect(slackDate("2026-11-22")).toBe(`<!date^${epoch}^{date_short_pretty}|22 Nov 2026>`);
+  });
+
+  it("takes a custom format but keeps it from breaking out of the token", () => {
+    expect(slackDate("2026-11-22T14:05:00Z", "{date_long}")).toMatch(
+      /^<!date\^\d+\^\{date_long\}\|/,
+    );
+    expect(slackDate("2026-11-22T14:05:00Z", "{date}|<x>")).toMatch(
+      /^<!date\^\d+\^\{date\}x\|[^|<>]+>$/,
+    );
+  });
+
+  it("returns escaped text for something that is not a date, and a dash for nothing", () => {
+    expect(slackDate("next <!channel> & soon")).toBe("next &lt;!channel&gt; &amp; soon");
+    expect(slackDate("x".repeat(500)).length).toBeLessThanOrEqual(100);
+    expect(slackDate(null)).toBe("—");
+    expect(slackDate("  ")).toBe("—");
+  });
+
+  it("utcLabel formats in UTC whatever the process time zone", () => {
+    expect(utcLabel(new Date("2026-01-05T23:59:00-05:00"))).toBe("6 Jan 2026, 04:59 UTC");
+  });
+});
+
+describe("parseInstant and isPast", () => {
+  const now = new Date("2026-11-22T12:00:00Z");
+  it("parses Tallyfy's forms and rejects junk", () => {
+    expect(parseInstant("2026-11-22T12:00:00Z")?.toISOString()).toBe("2026-11-22T12:00:00.000Z");
+    expect(parseInstant("2026-11-22 12:00")?.toISOString()).toBe("2026-11-22T12:00:00.000Z");
+    expect(parseInstant("soon")).toBeUndefined();
+    expect(parseInstant(undefined)).toBeUndefined();
+  });
+  it("treats a bare day as lasting until its end", () => {
+    expect(isPast("2026-11-22", now)).toBe(false);
+    expect(isPast("2026-11-21", now)).toBe(true);
+    expect(isPast("2026-11-22T11:59:59Z", now)).toBe(true);
+    expect(isPast("2026-11-22T12:00:01Z", now)).toBe(false);
+    expect(isPast("junk", now)).toBe(false);
+  });
+});
+
+describe("runUrl", () => {
+  it("fills the pattern and URL-encodes the ids", () => {
+    expect(
+      runUrl("{web}/{org}/processes/{run_id}", {
+        web: "https://go.tallyfy.com/",
+        org: "acme",
+        runId: "abc",
+      }),
+    ).toBe("https://go.tallyfy.com/acme/processes/abc");
+    expect(
+      runUrl("{web}/{org}/processes/{run_id}?x={run_id}", {
+        web: "https://t.example",
+        org: "a/b c",
+        runId: "r?1&$&",
+      }),
+    ).toBe("https://t.example/a%2Fb%20c/processes/r%3F1%26%24%26?x=r%3F1%26%24%26");
+  });
+});
+
+describe("links", () => {
+  it("accepts only http(s) URLs within Slack's 3000 characters", () => {
+    expect(usableUrl("https://x.example/a|b>c")).toBe("https://x.example/a%7Cb%3Ec");
+    expect(usableUrl("javascript:alert(1)")).toBeUndefined();
+    expect(usableUrl("not a url")).toBeUndefined();
+    expect(usableUrl(`https://x.example/${"a".repeat(3000)}`)).toBeUndefined();
+  });
+  it("falls back to the label when the URL is unusable", () => {
+    expect(mrkdwnLink("https://x.example", "Name")).toBe("<https://x.example|Name>");
+    expect(mrkdwnLink("ftp://x", "Name")).toBe("Name");
+  });
+});
+
+describe("personLabel", () => {
+  it("mentions a mapped Slack user, else shows the escaped name, else a dash", () => {
+    expect(personLabel({ slackUserId: "U123ABC", name: "Ann" })).toBe("<@U123ABC>");
+    expect(personLabel({ slackUserId: "<!channel>", name: "Ann & <b>" })).toBe(
+      "Ann &amp; &lt;b&gt;",
+    );
+    expect(personLabel({ name: "  " })).toBe("—");
+    expect(personLabel(undefined)).toBe("—");
+    expect(personLabel({ name: "n".repeat(500) }).length).toBeLessThanOrEqual(100);
+  });
+});
+
+describe("truncate", () => {
+  it("never exceeds the limit in UTF-16 units, even with emoji", () => {
+    const out = truncate("😀".repeat(50), 75);
+    expect(out.length).toBeLessThanOrEqual(75);
+    expect(out.endsWith("…")).toBe(true);
+    expect(out).not.toMatch(/[\uD800-\uDBFF]…$/);
+  });
+});
