@@ -1,0 +1,21 @@
+export { openToken, sealToken, TokenDecryptError, tokenAad } from "./crypto.ts";
+export { MIGRATIONS, type Migration, migrate, schemaVersion } from "./migrations.ts";
+export {
+  createPendingCommands,
+  type PendingCommand,
+  type PendingCommands,
+  type PendingCommandsOptions,
+} from "./pending.ts";
+export {
+  DEFAULT_DB_FILE,
+  openSqliteStore,
+  type SqliteStoreOptions,
+  StoreKeyError,
+} from "./sqlite-store.ts";
+export {
+  type Connection,
+  type ConnectionInput,
+  type ConnectionStore,
+  createMemoryStore,
+  type StoreClockOptions,
+} from "./store.ts";

@@ -1,0 +1,174 @@
+import { chmodSync, mkdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { DatabaseSync, type SQLOutputValue } from "node:sqlite";
+import { openToken, sealToken, TokenDecryptError, tokenAad } from "./crypto.ts";
+import { migrate } from "./migrations.ts";
+import {
+  assertConnectionInput,
+  type Connection,
+  type ConnectionStore,
+  type StoreClockOptions,
+} from "./store.ts";
+
+export const DEFAULT_DB_FILE = "connections.sqlite";
+
+/** Stored connections exist that the configured key can't open; nothing has been changed. */
+export class StoreKeyError extends Error {
+  readonly failed: number;
+  readonly path: string;
+  constructor(failed: number, path: string) {
+    const what =
+      failed === 1 ? "1 stored Tallyfy connection" : `${failed} stored Tallyfy connections`;
+    super(
+      `${what} can't be decrypted with TOKEN_ENCRYPTION_KEY. The key changed or the data is corrupt. Restore the previous key, or delete ${path} to make everyone reconnect.`,
+    );
+    this.name = "StoreKeyError";
+    this.failed = failed;
+    this.path = path;
+  }
+}
+
+export interface SqliteStoreOptions extends StoreClockOptions {
+  dataDir: string;
+  /** 32-byte AES-256-GCM key (config.encryptionKey). */
+  key: Buffer;
+  fileName?: string;
+}
+
+type Row = Record<string, SQLOutputValue>;
+
+const text = (v: SQLOutputValue | undefined): string | null => (typeof v === "string" ? v : null);
+const int = (v: SQLOutputValue | undefined): number | null =>
+  typeof v === "number" || typeof v === "bigint" ? Number(v) : null;
+
+/** Tokens are sealed with AES-256-GCM bound to (team, user); every other column is plain. */
+export async function openSqliteStore(opts: SqliteStoreOptions): Promise<ConnectionStore> {
+  if (opts.key.length !== 32) {
+    throw new RangeError(`Token encryption key must be 32 bytes, got ${opts.key.length}`);
+  }
+  const key = opts.key;
+  const now = opts.now ?? (() => new Date());
+  mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
+  const path = resolve(join(opts.dataDir, opts.fileName ?? DEFAULT_DB_FILE));
+  const db = new DatabaseSync(path, { timeout: 5000 });
+  try {
+    restrictPermissions(path);
+    db.exec("PRAGMA journal_mode = WAL");
+    db.exec("PRAGMA synchronous = NORMAL");
+    migrate(db);
+    const failed = countUndecryptable(db, key);
+    if (failed > 0) throw new StoreKeyError(failed, path);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+
+  const selectOne = db.prepare("SELECT * FROM connections WHERE team_id = ? AND user_id = ?");
+  const upsert = db.prepare(`
+    INSERT INTO connections (team_id, user_id, token_sealed, org_id, org_name, tallyfy_user_id,
+      tallyfy_email, tallyfy_name, status, created_at, updated_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT (team_id, user_id) DO UPDATE SET
+      token_sealed = excluded.token_sealed, org_id = excluded.org_id, org_name = excluded.org_name,
+      tallyfy_user_id = excluded.tallyfy_user_id, tallyfy_email = excluded.tallyfy_email,
+      tallyfy_name = excluded.tallyfy_name, status = excluded.status,
+      updated_at = excluded.updated_at
+  `);
+  const remove = db.prepare("DELETE FROM connections WHERE team_id = ? AND user_id = ?");
+  const invalidate = db.prepare(
+    "UPDATE connections SET status = 'invalid', updated_at = ? WHERE team_id = ? AND user_id = ?",
+  );
+  const countAll = db.prepare("SELECT COUNT(*) AS n FROM connections");
+
+  const ensureOpen = () => {
+    if (!db.isOpen) throw new Error("The connection store is closed");
+  };
+  const toConnection = (row: Row): Connection => {
+    const teamId = String(row.team_id);
+    const userId = String(row.user_id);
+    return {
+      teamId,
+      userId,
+      token: openToken(key, String(row.token_sealed), tokenAad(teamId, userId)),
+      orgId: String(row.org_id),
+      orgName: text(row.org_name),
+      tallyfyUserId: int(row.tallyfy_user_id),
+      tallyfyEmail: text(row.tallyfy_email),
+      tallyfyName: text(row.tallyfy_name),
+      status: row.status === "invalid" ? "invalid" : "ok",
+      createdAt: new Date(int(row.created_at) ?? 0),
+      updatedAt: new Date(int(row.updated_at) ?? 0),
+    };
+  };
+  const get = (teamId: string, userId: string) => {
+    const row = selectOne.get(teamId, userId);
+    return row ? toConnection(row) : undefined;
+  };
+
+  return {
+    async get(teamId, userId) {
+      ensureOpen();
+      return get(teamId, userId);
+    },
+    async put(c) {
+      ensureOpen();
+      assertConnectionInput(c);
+      const at = now().getTime();
+      upsert.run(
+        c.teamId,
+        c.userId,
+        sealToken(key, c.token, tokenAad(c.teamId, c.userId)),
+        c.orgId,
+        c.orgName,
+        c.tallyfyUserId,
+        c.tallyfyEmail,
+        c.tallyfyName,
+        c.status ?? "ok",
+        at,
+        at,
+      );
+      const stored = get(c.teamId, c.userId);
+      if (!stored) throw new Error("Connection was not saved");
+      return stored;
+    },
+    async delete(teamId, userId) {
+      ensureOpen();
+      return Number(remove.run(teamId, userId).changes) > 0;
+    },
+    async markInvalid(teamId, userId) {
+      ensureOpen();
+      invalidate.run(now().getTime(), teamId, userId);
+    },
+    async count() {
+      ensureOpen();
+      return int(countAll.get()?.n) ?? 0;
+    },
+    async close() {
+      if (db.isOpen) db.close();
+    },
+  };
+}
+
+function countUndecryptable(db: DatabaseSync, key: Buffer): number {
+  let failed = 0;
+  for (const row of db
+    .prepare("SELECT team_id, user_id, token_sealed FROM connections")
+    .iterate()) {
+    try {
+      openToken(key, String(row.token_sealed), tokenAad(String(row.team_id), String(row.user_id)));
+    } catch (error) {
+      if (!(error instanceof TokenDecryptError)) throw error;
+      failed++;
+    }
+  }
+  return failed;
+}
+
+/** Tokens are encrypted, but the file still holds who is connected: keep it owner-only. */
+function restrictPermissions(path: string): void {
+  try {
+    chmodSync(path, 0o600);
+  } catch {
+    // Not every filesystem supports modes (e.g. Windows); encryption is the real protection.
+  }
+}

@@ -1,0 +1,113 @@
+/** One Slack user's own Tallyfy connection (their personal access token). */
+export interface Connection {
+  teamId: string;
+  userId: string;
+  token: string;
+  orgId: string;
+  orgName: string | null;
+  tallyfyUserId: number | null;
+  tallyfyEmail: string | null;
+  tallyfyName: string | null;
+  /** "invalid" once Tallyfy rejected the token; the user must reconnect. */
+  status: "ok" | "invalid";
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type ConnectionInput = Omit<Connection, "createdAt" | "updatedAt" | "status"> & {
+  status?: "ok" | "invalid";
+};
+
+/** Storage for per-user connections; listeners depend only on this. */
+export interface ConnectionStore {
+  get(teamId: string, userId: string): Promise<Connection | undefined>;
+  /** Insert or replace; keeps createdAt of an existing record, status defaults to "ok". */
+  put(c: ConnectionInput): Promise<Connection>;
+  /** True when a record was removed. */
+  delete(teamId: string, userId: string): Promise<boolean>;
+  /** No-op when the user has no connection. */
+  markInvalid(teamId: string, userId: string): Promise<void>;
+  count(): Promise<number>;
+  close(): Promise<void>;
+}
+
+export interface StoreClockOptions {
+  /** Clock for createdAt/updatedAt (tests). */
+  now?: () => Date;
+}
+
+/** Rejects inputs that would make a useless record. Never echoes the token. */
+export function assertConnectionInput(c: ConnectionInput): void {
+  const missing = (["teamId", "userId", "token", "orgId"] as const).filter(
+    (k) => typeof c[k] !== "string" || c[k].trim() === "",
+  );
+  if (missing.length > 0) {
+    throw new TypeError(`Connection is missing ${missing.join(", ")}`);
+  }
+  if (c.status !== undefined && c.status !== "ok" && c.status !== "invalid") {
+    throw new TypeError(`Connection status must be "ok" or "invalid"`);
+  }
+}
+
+const key = (teamId: string, userId: string) => `${teamId}\u0000${userId}`;
+
+/** In-process store for tests and development; nothing survives a restart. */
+export function createMemoryStore(opts: StoreClockOptions = {}): ConnectionStore {
+  const now = opts.now ?? (() => new Date());
+  const records = new Map<string, Connection>();
+  let closed = false;
+  const open = () => {
+    if (closed) throw new Error("The connection store is closed");
+  };
+  const copy = (c: Connection): Connection => ({
+    ...c,
+    createdAt: new Date(c.createdAt),
+    updatedAt: new Date(c.updatedAt),
+  });
+
+  return {
+    async get(teamId, userId) {
+      open();
+      const found = records.get(key(teamId, userId));
+      return found ? copy(found) : undefined;
+    },
+    async put(c) {
+      open();
+      assertConnectionInput(c);
+      const at = now();
+      const existing = records.get(key(c.teamId, c.userId));
+      const record: Connection = {
+        teamId: c.teamId,
+        userId: c.userId,
+        token: c.token,
+        orgId: c.orgId,
+        orgName: c.orgName,
+        tallyfyUserId: c.tallyfyUserId,
+        tallyfyEmail: c.tallyfyEmail,
+        tallyfyName: c.tallyfyName,
+        status: c.status ?? "ok",
+        createdAt: existing ? existing.createdAt : at,
+        updatedAt: at,
+      };
+      records.set(key(c.teamId, c.userId), record);
+      return copy(record);
+    },
+    async delete(teamId, userId) {
+      open();
+      return records.delete(key(teamId, userId));
+    },
+    async markInvalid(teamId, userId) {
+      open();
+      const found = records.get(key(teamId, userId));
+      if (found)
+        records.set(key(teamId, userId), { ...found, status: "invalid", updatedAt: now() });
+    },
+    async count() {
+      open();
+      return records.size;
+    },
+    async close() {
+      closed = true;
+    },
+  };
+}
