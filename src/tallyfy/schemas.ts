@@ -176,6 +176,11 @@ const memberIds = z
   .nullish()
   .transform((v) => (v ?? []).map((m) => (typeof m === "object" ? m.id : m)));
 
+const optionalFlag = z
+  .union([z.boolean(), z.number().transform((n) => n !== 0)])
+  .optional()
+  .catch(undefined);
+
 export const runSchema = z.object({
   id: z.string(),
   increment_id: nullableNumber,
@@ -206,6 +211,13 @@ export const runSchema = z.object({
     .transform((v) => v ?? false),
   tags: runTagsSchema,
   next_task: nextTaskSchema,
+  /** Not every response carries these; runs.update compares against them when present. */
+  is_public: optionalFlag,
+  starred: optionalFlag,
+  folders: z
+    .array(z.union([id, z.object({ id: id }).transform((f) => f.id)]))
+    .optional()
+    .catch(undefined),
 });
 export type Run = z.output<typeof runSchema>;
 

@@ -1,0 +1,218 @@
+/**
+ * The Tallyfy sandbox: a real HTTP server that answers like the live Tallyfy API (see
+ * shared/tallyfy-api/REFERENCE.md), data-loss traps included, with injectable faults and a
+ * record of every API request. Used by the tests, the playground and the benchmark.
+ */
+import { randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
+import { FaultList, faultHeaders, type SandboxFault } from "./faults.ts";
+import {
+  ApiError,
+  defaultErrorBody,
+  endpointNotFound,
+  readBody,
+  sendJson,
+  unauthenticated,
+} from "./http.ts";
+import { matchRoute, runRoute } from "./routes.ts";
+import { createSeedState, SEED } from "./seed.ts";
+import type { SandboxState } from "./types.ts";
+import { answerWebPage } from "./web.ts";
+
+export type { SandboxFault } from "./faults.ts";
+export { SEED } from "./seed.ts";
+export type * from "./types.ts";
+
+export interface RecordedRequest {
+  method: string;
+  /** Below the /api prefix, without query, e.g. "/organizations/…/runs". */
+  path: string;
+  query: Record<string, string>;
+  headers: Record<string, string>;
+  /** Parsed JSON; the raw text when it is not JSON; undefined when empty. */
+  body: unknown;
+  token: string | undefined;
+  at: number;
+}
+
+export interface TallyfySandbox {
+  /** API base, e.g. "http://127.0.0.1:PORT/api" (TALLYFY_API_URL). */
+  url: string;
+  /** "http://127.0.0.1:PORT" (TALLYFY_WEB_URL). */
+  webUrl: string;
+  /** The seeded organization ("Acme Operations"). */
+  orgId: string;
+  /** The seeded admin user's (alice's) personal access token. */
+  token: string;
+  /** Every API request received, in order. */
+  requests: RecordedRequest[];
+  clearRequests(): void;
+  fault(f: SandboxFault): void;
+  clearFaults(): void;
+  /** Added to every request; settable at any time. */
+  latencyMs: number;
+  /** Live data; mutate it to set up a scenario. */
+  state: SandboxState;
+  /** Restores the seed, clears faults and requests. */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+export interface SandboxOptions {
+  port?: number;
+  host?: string;
+  latencyMs?: number;
+}
+
+const MALFORMED_BODY = '{"data":{"id":"3f2a9c';
+
+export async function startTallyfySandbox(opts: SandboxOptions = {}): Promise<TallyfySandbox> {
+  const host = opts.host ?? "127.0.0.1";
+  // The state object keeps its identity across reset(), so references to it stay live.
+  const state: SandboxState = createSeedState();
+  const requests: RecordedRequest[] = [];
+  const faults = new FaultList();
+  let latencyMs = opts.latencyMs ?? 0;
+  let origin = "";
+
+  const handleApi = async (req: IncomingMessage, res: ServerResponse, url: URL) => {
+    const method = (req.method ?? "GET").toUpperCase();
+    const path = url.pathname.slice("/api".length).replace(/(.)\/+$/, "$1") || "/";
+    const raw = await readBody(req);
+    const body = parseBody(raw);
+    const token = bearer(req.headers.authorization);
+    requests.push({
+      method,
+      path,
+      query: Object.fromEntries(url.searchParams),
+      headers: flatHeaders(req),
+      body: body.value,
+      token,
+      at: Date.now(),
+    });
+
+    const fault = faults.take(method, path);
+    const extra = { "X-Request-Id": randomUUID(), ...(fault ? faultHeaders(fault) : {}) };
+    const wait = latencyMs + (fault?.latencyMs ?? 0);
+    if (wait > 0) await sleep(wait);
+    if (res.destroyed) return;
+    if (fault?.drop) {
+      req.socket.destroy();
+      return;
+    }
+    if (fault?.malformed) {
+      res.writeHead(200, { "content-type": "application/json", ...extra });
+      res.end(MALFORMED_BODY);
+      return;
+    }
+    if (fault && (fault.status !== undefined || fault.body !== undefined)) {
+      const status = fault.status ?? 200;
+      sendJson(res, status, fault.body ?? defaultErrorBody(status), extra);
+      return;
+    }
+
+    try {
+      if (req.headers["x-tallyfy-client"] !== "APIClient") throw endpointNotFound();
+      const match = matchRoute(method, path);
+      if (match === undefined) throw endpointNotFound();
+      if (match === "method") {
+        throw new ApiError(405, { error: true, message: "Method not allowed." });
+      }
+      const user = state.users.find((u) => token !== undefined && u.token === token);
+      if (!user) throw unauthenticated();
+      if (!body.ok) {
+        throw new ApiError(400, { error: true, message: "The request body is not valid JSON." });
+      }
+      const query = Object.fromEntries(url.searchParams);
+      const result = runRoute(match, {
+        state,
+        user,
+        query,
+        body: body.value,
+        url,
+        now: Date.now(),
+      });
+      sendJson(res, result.status, result.body, extra);
+    } catch (e) {
+      if (!(e instanceof ApiError)) throw e;
+      sendJson(res, e.status, e.body, extra);
+    }
+  };
+
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? "/", origin);
+    const isApi = url.pathname === "/api" || url.pathname.startsWith("/api/");
+    const work = isApi ? handleApi(req, res, url) : answerWebPage(state, req, res, url);
+    work.catch((e: unknown) => {
+      console.error("tallyfy sandbox: handler failed:", e);
+      if (!res.headersSent) sendJson(res, 500, { error: true, message: "Server Error" });
+      else res.destroy();
+    });
+  });
+  server.keepAliveTimeout = 5_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(opts.port ?? 0, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const shownHost = host.includes(":") ? `[${host}]` : host;
+  origin = `http://${shownHost}:${port}`;
+
+  return {
+    url: `${origin}/api`,
+    webUrl: origin,
+    orgId: SEED.orgId,
+    token: SEED.users.admin.token,
+    requests,
+    clearRequests: () => {
+      requests.length = 0;
+    },
+    fault: (f) => faults.add(f),
+    clearFaults: () => faults.clear(),
+    get latencyMs() {
+      return latencyMs;
+    },
+    set latencyMs(ms: number) {
+      latencyMs = Math.max(0, ms);
+    },
+    state,
+    reset: () => {
+      Object.assign(state, createSeedState());
+      faults.clear();
+      requests.length = 0;
+    },
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function parseBody(raw: string): { ok: boolean; value: unknown } {
+  if (raw.trim() === "") return { ok: true, value: undefined };
+  try {
+    return { ok: true, value: JSON.parse(raw) };
+  } catch {
+    return { ok: false, value: raw };
+  }
+}
+
+function bearer(header: string | undefined): string | undefined {
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(header ?? "");
+  return m?.[1];
+}
+
+function flatHeaders(req: IncomingMessage): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.headers)) {
+    if (v !== undefined) out[k] = Array.isArray(v) ? v.join(", ") : v;
+  }
+  return out;
+}

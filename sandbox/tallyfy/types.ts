@@ -1,0 +1,146 @@
+/** The sandbox's live data model. Field names follow Tallyfy's JSON where one exists. */
+
+export type RunStatus = "active" | "problem" | "delayed" | "complete" | "archived";
+export type FieldType =
+  | "text"
+  | "textarea"
+  | "radio"
+  | "dropdown"
+  | "multiselect"
+  | "date"
+  | "email"
+  | "file"
+  | "table"
+  | "assignees_form";
+
+export interface SandboxOrganization {
+  id: string;
+  name: string;
+}
+
+export interface SandboxUser {
+  id: number;
+  email: string;
+  first_name: string;
+  last_name: string;
+  timezone: string;
+  role: "admin" | "standard" | "light";
+  /** Personal access token (Bearer). */
+  token: string;
+  /** Organizations this user belongs to. */
+  orgIds: string[];
+}
+
+export interface SandboxGroup {
+  id: string;
+  orgId: string;
+  name: string;
+  members: number[];
+}
+
+export interface SandboxTag {
+  id: string;
+  orgId: string;
+  title: string;
+  color: string;
+}
+
+export interface SandboxOption {
+  id: number;
+  text: string;
+  value: null;
+}
+
+export interface SandboxField {
+  id: string;
+  alias: string;
+  label: string;
+  field_type: FieldType;
+  required: boolean;
+  position: number;
+  guidance: string | null;
+  options: SandboxOption[];
+  /** table fields only */
+  columns?: { id: number; label: string }[];
+  /** date fields only */
+  collect_time?: boolean;
+}
+
+export interface SandboxStep {
+  id: string;
+  title: string;
+  position: number;
+  /** Deadline of the task made from this step, in days after launch. */
+  deadlineDays: number;
+}
+
+export interface SandboxTemplate {
+  id: string;
+  orgId: string;
+  title: string;
+  summary: string | null;
+  type: "procedure" | "form" | "document";
+  status: "published" | "draft";
+  starred: boolean;
+  archived_at: string | null;
+  created_at: string;
+  last_updated: string;
+  steps: SandboxStep[];
+  /** Kick-off form fields, deliberately stored out of position order. */
+  prerun: SandboxField[];
+}
+
+export interface SandboxTask {
+  id: string;
+  step_id: string;
+  title: string;
+  position: number;
+  status: "not-started" | "completed";
+  deadline: string | null;
+  completed_at: string | null;
+  users: number[];
+}
+
+export interface SandboxRun {
+  id: string;
+  orgId: string;
+  increment_id: number;
+  name: string;
+  summary: string | null;
+  status: RunStatus;
+  /** What `activate` restores; set while archived. */
+  previous_status: RunStatus | null;
+  checklist_id: string;
+  checklist_title: string;
+  owner_id: number;
+  started_by: number;
+  users: number[];
+  groups: string[];
+  /** Kick-off values keyed by field id. */
+  prerun: Record<string, unknown>;
+  due_date: string | null;
+  created_at: string;
+  last_updated: string;
+  completed_at: string | null;
+  archived_at: string | null;
+  prevent_guest_comment: boolean;
+  is_public: boolean;
+  starred: boolean;
+  parent_id: string | null;
+  tags: string[];
+  folders: string[];
+  tasks: SandboxTask[];
+  /** Mimics pages where Tallyfy sends `progress` as a bare percentage. */
+  progressAsNumber?: boolean;
+}
+
+export interface SandboxState {
+  organizations: SandboxOrganization[];
+  users: SandboxUser[];
+  groups: SandboxGroup[];
+  tags: SandboxTag[];
+  templates: SandboxTemplate[];
+  runs: Map<string, SandboxRun>;
+  /** Next `increment_id` handed to a launched run. */
+  nextIncrementId: number;
+}

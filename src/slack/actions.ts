@@ -1,0 +1,114 @@
+import type { App, BlockAction, ButtonAction, RespondFn, SlackActionMiddlewareArgs } from "@slack/bolt";
+import type { WebClient } from "./web-client.ts";
+import { ACTION, decodeListState, LIST_PAGE_ACTIONS } from "../blocks/ids.ts";
+import { actorOrPrompt } from "./actor-gate.ts";
+import { actionLine, buildCard, type CardLocation, postCard, redrawCard } from "./cards.ts";
+import { type CommandContext, listPage } from "./commands.ts";
+import type { Deps } from "./deps.ts";
+import type { ModalOpeners } from "./modal-openers.ts";
+import { replyFailure } from "./reply.ts";
+import { performRunAction, type RunActionKind } from "./run-actions.ts";
+
+type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & { client: WebClient };
+
+function contextOf(args: ButtonArgs): CommandContext {
+  const { body, respond, client } = args;
+  return {
+    teamId: body.team?.id ?? body.user.team_id ?? "",
+    userId: body.user.id,
+    channelId: body.channel?.id ?? body.container?.channel_id ?? "",
+    text: "",
+    triggerId: body.trigger_id,
+    respond,
+    client,
+  };
+}
+
+/** Where the clicked card lives: a channel message (chat.update) or an ephemeral one (response_url). */
+function locationOf(body: BlockAction, respond: RespondFn): CardLocation {
+  const container = body.container as { is_ephemeral?: boolean; message_ts?: string; channel_id?: string };
+  const ts = body.message?.ts ?? container?.message_ts;
+  const channel = body.channel?.id ?? container?.channel_id;
+  if (container?.is_ephemeral || !ts || !channel) return { kind: "ephemeral", respond };
+  return { kind: "message", channel, ts };
+}
+
+export function register(app: App, deps: Deps, modals: ModalOpeners): void {
+  const cardAction = (kind: RunActionKind) => async (args: ButtonArgs) => {
+    await args.ack();
+    const ctx = contextOf(args);
+    const runId = args.action.value ?? "";
+    // Clicks act as the person who clicks, not the person who posted the card.
+    const actor = await actorOrPrompt(deps, ctx);
+    if (!actor) return;
+    try {
+      const result = await performRunAction(actor.api, kind, runId, deps.now(), deps.policies.background);
+      const card = await buildCard(deps, actor.api, result.run, {
+        lastAction: result.verb ? { text: actionLine(result.verb, ctx.userId, deps.now()) } : undefined,
+        notice: result.notice,
+      });
+      await redrawWithFallback(deps, args.client, locationOf(args.body, args.respond), card, args.respond);
+    } catch (error) {
+      await replyFailure(deps, args.respond, error, { ...ctx, actor, runRef: runId, what: kind });
+    }
+  };
+
+  app.action<BlockAction<ButtonAction>>(ACTION.archive, cardAction("archive"));
+  app.action<BlockAction<ButtonAction>>(ACTION.activate, cardAction("activate"));
+  app.action<BlockAction<ButtonAction>>(ACTION.refresh, cardAction("refresh"));
+
+  app.action<BlockAction<ButtonAction>>(ACTION.update, async (args) => {
+    await args.ack();
+    await modals.edit(contextOf(args), args.action.value ?? "", locationOf(args.body, args.respond));
+  });
+
+  // The Open button is a link; Slack still sends the click, which only needs an ack.
+  app.action(ACTION.open, async ({ ack }) => {
+    await ack();
+  });
+
+  app.action<BlockAction<ButtonAction>>(ACTION.view, async (args) => {
+    await args.ack();
+    const ctx = contextOf(args);
+    const runId = args.action.value ?? "";
+    const actor = await actorOrPrompt(deps, ctx);
+    if (!actor) return;
+    try {
+      const run = await actor.api.runs.get(runId, { policy: deps.policies.background });
+      const card = await buildCard(deps, actor.api, run);
+      await postCard(args.client, ctx.channelId, card, args.respond);
+    } catch (error) {
+      await replyFailure(deps, args.respond, error, { ...ctx, actor, runRef: runId, what: "view" });
+    }
+  });
+
+  app.action<BlockAction<ButtonAction>>(LIST_PAGE_ACTIONS, async (args) => {
+    await args.ack();
+    const ctx = contextOf(args);
+    const actor = await actorOrPrompt(deps, ctx);
+    if (!actor) return;
+    await listPage(deps, actor, ctx, decodeListState(args.action.value ?? ""), true);
+  });
+
+  app.action<BlockAction<ButtonAction>>(ACTION.connect, async (args) => {
+    await args.ack();
+    await modals.connect(contextOf(args), args.action.value || undefined);
+  });
+}
+
+/** chat.update can fail for a card posted through a response_url; replace it that way instead. */
+async function redrawWithFallback(
+  deps: Deps,
+  client: WebClient,
+  where: CardLocation,
+  card: { text: string; blocks: unknown[] },
+  respond: RespondFn,
+) {
+  try {
+    await redrawCard(client, where, card);
+  } catch (error) {
+    if (where.kind === "ephemeral") throw error;
+    deps.logger.warn("chat.update failed; replacing through response_url", { error: (error as Error).message });
+    await redrawCard(client, { kind: "ephemeral", respond }, card);
+  }
+}

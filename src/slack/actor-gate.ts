@@ -1,0 +1,30 @@
+import type { RespondFn } from "@slack/bolt";
+import { type Actor, resolveActor } from "../accounts/actor.ts";
+import { renderConnectPrompt } from "../blocks/connect.ts";
+import type { Deps } from "./deps.ts";
+
+export interface GateContext {
+  teamId: string;
+  userId: string;
+  respond: RespondFn;
+  /** The command to replay once the user has connected, if this came from a command. */
+  replay?: { text: string; channelId: string } | undefined;
+}
+
+/**
+ * The actor for this Slack user, or undefined after telling them to connect (keeping the
+ * command they ran so it can be carried out after connecting).
+ */
+export async function actorOrPrompt(deps: Deps, ctx: GateContext): Promise<Actor | undefined> {
+  const result = await resolveActor(deps, ctx.teamId, ctx.userId);
+  if (result.kind !== "not_connected") return result;
+  const pendingId = ctx.replay ? deps.pending.set(ctx.teamId, ctx.userId, ctx.replay) : undefined;
+  const prompt = renderConnectPrompt({ invalid: result.invalid, pendingId });
+  await ctx.respond({
+    response_type: "ephemeral",
+    replace_original: false,
+    text: prompt.text,
+    blocks: prompt.blocks,
+  });
+  return undefined;
+}

@@ -1,0 +1,19 @@
+import type { Config } from "../config.ts";
+import type { Logger } from "../log.ts";
+import type { ConnectionStore } from "../store/store.ts";
+import type { PendingCommands } from "../store/pending.ts";
+import type { CallPolicy, Tallyfy } from "../tallyfy/api.ts";
+import type { Identity } from "../accounts/identity.ts";
+
+/** Everything listeners need, injected so tests can pass fakes. */
+export interface Deps {
+  config: Config;
+  logger: Logger;
+  tallyfy: Tallyfy;
+  store: ConnectionStore;
+  pending: PendingCommands;
+  identity: Identity;
+  now: () => Date;
+  /** Budgets for Tallyfy calls inside the ack window and after it. */
+  policies: { interactive: CallPolicy; background: CallPolicy };
+}

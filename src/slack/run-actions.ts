@@ -1,0 +1,56 @@
+import type { CallPolicy, TallyfyApi } from "../tallyfy/api.ts";
+import { TallyfyError } from "../tallyfy/errors.ts";
+import type { Run } from "../tallyfy/schemas.ts";
+
+export type RunActionKind = "archive" | "activate" | "refresh";
+
+export interface RunActionResult {
+  run: Run;
+  /** Past-tense verb for the context line when something changed. */
+  verb?: string;
+  /** Why nothing changed, when the run was already in the asked-for state. */
+  notice?: string;
+}
+
+const ALREADY_ARCHIVED_MS = 60_000;
+
+function isStateRefusal(error: unknown): boolean {
+  return error instanceof TallyfyError && (error.kind === "bad_request" || error.kind === "conflict");
+}
+
+/** One Tallyfy request per action on the happy path; a read only to explain a refusal. */
+export async function performRunAction(
+  api: TallyfyApi,
+  kind: RunActionKind,
+  runId: string,
+  now: Date,
+  policy: CallPolicy,
+): Promise<RunActionResult> {
+  const opts = { policy };
+  if (kind === "refresh") return { run: await api.runs.get(runId, opts), verb: "Refreshed" };
+
+  if (kind === "archive") {
+    try {
+      const run = await api.runs.archive(runId, opts);
+      const archivedAt = run.archived_at ? Date.parse(run.archived_at) : Number.NaN;
+      if (Number.isFinite(archivedAt) && now.getTime() - archivedAt > ALREADY_ARCHIVED_MS) {
+        return { run, notice: "This process was already archived." };
+      }
+      return { run, verb: "Archived" };
+    } catch (error) {
+      if (!isStateRefusal(error)) throw error;
+      const run = await api.runs.get(runId, opts);
+      if (run.status !== "archived") throw error;
+      return { run, notice: "This process was already archived." };
+    }
+  }
+
+  try {
+    return { run: await api.runs.activate(runId, opts), verb: "Activated" };
+  } catch (error) {
+    if (!isStateRefusal(error)) throw error;
+    const run = await api.runs.get(runId, opts);
+    if (run.status === "archived") throw error;
+    return { run, notice: "This process isn't archived, so there was nothing to activate." };
+  }
+}

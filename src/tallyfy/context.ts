@@ -1,0 +1,53 @@
+/** What every service needs for one connection: the client, whose rights, and the shared cache. */
+import type { CallOptions, TallyfyConnection } from "./api.ts";
+import { connectionKey, type TtlCache } from "./cache.ts";
+import type { TallyfyClient } from "./client.ts";
+
+export interface ServiceContext {
+  client: TallyfyClient;
+  conn: TallyfyConnection;
+  cache: TtlCache<unknown>;
+}
+
+/** `/organizations/{org}/…` with every segment URL-encoded. */
+export function orgPath(conn: TallyfyConnection, ...segments: (string | number)[]): string {
+  const rest = segments.map((s) => `/${encodeURIComponent(String(s))}`).join("");
+  return `/organizations/${encodeURIComponent(conn.orgId)}${rest}`;
+}
+
+/**
+ * A cached, coalesced read. The key always starts with the token's fingerprint and the org, so
+ * one connection's data is never served to another. The shared load runs without any one
+ * caller's abort signal; each caller still stops waiting when its own signal aborts.
+ */
+export function cachedRead<T>(
+  ctx: ServiceContext,
+  name: string,
+  parts: unknown[],
+  opts: CallOptions | undefined,
+  load: (opts: CallOptions) => Promise<T>,
+): Promise<T> {
+  const key = `${connectionKey(ctx.conn)}:${name}:${JSON.stringify(parts)}`;
+  const shared = { ...(opts?.policy ? { policy: opts.policy } : {}) };
+  const promise = ctx.cache.get(key, () => load(shared)) as Promise<T>;
+  return untilAborted(promise, opts?.signal);
+}
+
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  signal.throwIfAborted();
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
+}

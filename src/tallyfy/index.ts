@@ -1,0 +1,71 @@
+/** The Tallyfy side of the bot: one client, per-connection services, caches keyed by token. */
+import type { Dispatcher } from "undici";
+import { type Logger, registerSecret } from "../log.ts";
+import type { Tallyfy, TallyfyApi } from "./api.ts";
+import { TtlCache } from "./cache.ts";
+import { TallyfyClient } from "./client.ts";
+import type { ServiceContext } from "./context.ts";
+import { createMeService } from "./me.ts";
+import { createRunsService } from "./runs.ts";
+import { createTagsService } from "./tags.ts";
+import { createTemplatesService } from "./templates.ts";
+import { createUsersService } from "./users.ts";
+
+export interface CreateTallyfyOptions {
+  apiUrl: string;
+  logger?: Logger;
+  /** How long templates, users and tags stay cached. Default 60 s; 0 turns caching off. */
+  cacheTtlMs?: number;
+  /** Most cached entries across all connections. Default 2000. */
+  cacheMax?: number;
+  userAgent?: string;
+  dispatcher?: Dispatcher;
+}
+
+export function createTallyfy(opts: CreateTallyfyOptions): Tallyfy {
+  const client = new TallyfyClient({
+    baseUrl: opts.apiUrl,
+    ...(opts.logger ? { logger: opts.logger } : {}),
+    ...(opts.userAgent ? { userAgent: opts.userAgent } : {}),
+    ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}),
+  });
+  const cache = new TtlCache<unknown>({
+    ttlMs: opts.cacheTtlMs ?? 60_000,
+    max: opts.cacheMax ?? 2000,
+  });
+  return {
+    forConnection: (conn) => createTallyfyApi({ client, conn, cache }),
+    me: createMeService(client),
+    async close() {
+      cache.clear();
+      await client.close();
+    },
+  };
+}
+
+/** The services for one connection; cheap, so build one per request if convenient. */
+export function createTallyfyApi(ctx: ServiceContext): TallyfyApi {
+  registerSecret(ctx.conn.token);
+  return {
+    orgId: ctx.conn.orgId,
+    templates: createTemplatesService(ctx),
+    runs: createRunsService(ctx),
+    users: createUsersService(ctx),
+    tags: createTagsService(ctx),
+  };
+}
+
+export * from "./api.ts";
+export { connectionKey, TtlCache, type TtlCacheOptions, tokenFingerprint } from "./cache.ts";
+export {
+  type HttpMethod,
+  type QueryValue,
+  TallyfyClient,
+  type TallyfyClientOptions,
+  type TallyfyRequest,
+} from "./client.ts";
+export type { ServiceContext } from "./context.ts";
+export * from "./errors.ts";
+export { launchBody, listQuery, stableEqual, updateBody } from "./run-changes.ts";
+export { RUN_DETAIL_WITH } from "./runs.ts";
+export * from "./schemas.ts";

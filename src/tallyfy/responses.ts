@@ -1,0 +1,245 @@
+/**
+ * Turning what came back (or didn't) into a value or a TallyfyError, plus whether a retry is
+ * safe. A retry is safe for any method when the request was refused outright (429, connection
+ * refused) and otherwise only for GET.
+ */
+import type { Dispatcher } from "undici";
+import type { z } from "zod";
+import {
+  TallyfyAuthError,
+  TallyfyBadRequestError,
+  TallyfyConflictError,
+  type TallyfyError,
+  type TallyfyErrorDetails,
+  TallyfyForbiddenError,
+  TallyfyNetworkError,
+  TallyfyNotFoundError,
+  TallyfyRateLimitError,
+  TallyfyServerError,
+  TallyfyTimeoutError,
+  TallyfyUnexpectedResponseError,
+  TallyfyValidationError,
+} from "./errors.ts";
+import { parseRetryAfterMs } from "./retry.ts";
+import { errorBodySchema } from "./schemas.ts";
+
+export interface RequestContext {
+  method: string;
+  path: string;
+  /** Only so it can be scrubbed from anything Tallyfy echoes back. */
+  token: string;
+}
+
+export interface ResponseFailure {
+  error: TallyfyError;
+  /** "backoff": safe to retry after a backoff; afterMs: a 429 (null when no Retry-After). */
+  retry: "no" | "backoff" | { afterMs: number | null };
+  /** Low-level error code (ECONNRESET…), for the debug log. */
+  code?: string | undefined;
+}
+
+export interface ResponseBody {
+  text: string;
+  json: unknown;
+  isJson: boolean;
+}
+
+export async function readBody(res: Dispatcher.ResponseData): Promise<ResponseBody> {
+  const text = await res.body.text();
+  if (!text.trim()) return { text, json: undefined, isJson: false };
+  try {
+    return { text, json: JSON.parse(text), isJson: true };
+  } catch {
+    return { text, json: undefined, isJson: false };
+  }
+}
+
+type Parsed<T> = { ok: true; value: T } | { ok: false; failure: ResponseFailure };
+
+/** A 2xx body checked against the caller's schema. */
+export function parseSuccess<S extends z.ZodType>(
+  schema: S,
+  status: number,
+  headers: Dispatcher.ResponseData["headers"],
+  body: ResponseBody,
+  ctx: RequestContext,
+): Parsed<z.output<S>> {
+  const details = {
+    ...baseDetails(status, headers, ctx),
+    // The server accepted a change it then described in a way we can't read.
+    mayHaveApplied: ctx.method !== "GET",
+  };
+  if (!body.isJson && status !== 204) {
+    const failure = unexpected("the response wasn't JSON", details);
+    return { ok: false, failure };
+  }
+  const result = schema.safeParse(body.json);
+  if (result.success) return { ok: true, value: result.data };
+  const issue = result.error.issues[0];
+  const where = issue ? formatPath(issue.path) : "";
+  const what = issue ? `${where || "body"}: ${issue.message}` : "unreadable body";
+  return { ok: false, failure: unexpected(what, { ...details, cause: result.error }) };
+}
+
+export function errorFromResponse(
+  status: number,
+  headers: Dispatcher.ResponseData["headers"],
+  body: ResponseBody,
+  ctx: RequestContext,
+): ResponseFailure {
+  const info = errorInfo(body.json, ctx.token);
+  const d: TallyfyErrorDetails = {
+    ...baseDetails(status, headers, ctx),
+    tallyfyMessage: info.message,
+    code: info.code,
+  };
+  const isGet = ctx.method === "GET";
+  if (status === 429) {
+    const afterMs = parseRetryAfterMs(headers["retry-after"]);
+    return { error: new TallyfyRateLimitError((afterMs ?? 1000) / 1000, d), retry: { afterMs } };
+  }
+  if (status >= 500) {
+    const error = new TallyfyServerError({ ...d, mayHaveApplied: !isGet });
+    const transient = status === 502 || status === 503 || status === 504;
+    return { error, retry: isGet && transient ? "backoff" : "no" };
+  }
+  return { error: clientError(status, d, info.fieldErrors), retry: "no" };
+}
+
+function clientError(
+  status: number,
+  d: TallyfyErrorDetails,
+  fieldErrors: Record<string, string[]> | undefined,
+): TallyfyError {
+  switch (status) {
+    case 400:
+      return new TallyfyBadRequestError(d);
+    case 401:
+      return new TallyfyAuthError(d);
+    case 403:
+      return new TallyfyForbiddenError(d);
+    case 404:
+    case 410:
+      return new TallyfyNotFoundError(d);
+    case 409:
+      return new TallyfyConflictError(d);
+    case 422:
+      return new TallyfyValidationError({ ...d, fieldErrors: fieldErrors ?? {} });
+  }
+  if (status >= 400) return new TallyfyBadRequestError(d);
+  return new TallyfyUnexpectedResponseError(`HTTP status ${status}`, d);
+}
+
+/** Connection failures that happen before a byte of the request reaches the server. */
+const NOT_SENT_CODES = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "UND_ERR_CONNECT_TIMEOUT",
+]);
+const TIMEOUT_CODES = new Set(["UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT", "ETIMEDOUT"]);
+
+export function networkError(
+  cause: unknown,
+  timedOut: boolean,
+  ctx: RequestContext,
+): ResponseFailure {
+  const code = errorCode(cause);
+  const isGet = ctx.method === "GET";
+  const d = { method: ctx.method, path: ctx.path, cause: scrub(cause, ctx.token) };
+  if (code && NOT_SENT_CODES.has(code)) {
+    return {
+      error: new TallyfyNetworkError({ ...d, mayHaveApplied: false }),
+      retry: "backoff",
+      code,
+    };
+  }
+  const retry = isGet ? "backoff" : "no";
+  if (timedOut || (code && TIMEOUT_CODES.has(code))) {
+    return { error: new TallyfyTimeoutError({ ...d, mayHaveApplied: !isGet }), retry, code };
+  }
+  return { error: new TallyfyNetworkError({ ...d, mayHaveApplied: !isGet }), retry, code };
+}
+
+function unexpected(what: string, d: TallyfyErrorDetails): ResponseFailure {
+  return { error: new TallyfyUnexpectedResponseError(what, d), retry: "no" };
+}
+
+function baseDetails(
+  status: number,
+  headers: Dispatcher.ResponseData["headers"],
+  ctx: RequestContext,
+): TallyfyErrorDetails {
+  const rid = headers["x-request-id"];
+  return {
+    status,
+    requestId: Array.isArray(rid) ? rid[0] : rid,
+    method: ctx.method,
+    path: ctx.path,
+  };
+}
+
+interface ErrorInfo {
+  message: string | undefined;
+  code: string | undefined;
+  fieldErrors: Record<string, string[]> | undefined;
+}
+
+/** Reads every error body shape Tallyfy uses; anything unreadable yields nothing. */
+function errorInfo(json: unknown, token: string): ErrorInfo {
+  const parsed = errorBodySchema.safeParse(json);
+  if (!parsed.success) return { message: undefined, code: undefined, fieldErrors: undefined };
+  const b = parsed.data;
+  const nested = typeof b.error === "object" && b.error !== null ? b.error : undefined;
+  const message =
+    b.message ?? nested?.message ?? (typeof b.error === "string" ? b.error : undefined);
+  let fieldErrors: Record<string, string[]> | undefined;
+  if (b.errors) {
+    fieldErrors = {};
+    for (const [field, msgs] of Object.entries(b.errors)) {
+      fieldErrors[field] = (Array.isArray(msgs) ? msgs : [msgs]).map((m) => scrubText(m, token));
+    }
+  }
+  return {
+    message: message ? scrubText(message, token) : undefined,
+    code: b.code ?? nested?.code ?? undefined,
+    fieldErrors,
+  };
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  let out = "";
+  for (const key of path) {
+    if (typeof key === "number") out += `[${key}]`;
+    else out += out ? `.${String(key)}` : String(key);
+  }
+  return out;
+}
+
+function errorCode(cause: unknown): string | undefined {
+  let current: unknown = cause;
+  for (let depth = 0; depth < 4 && current && typeof current === "object"; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === "string" && code !== "UND_ERR_SOCKET") return code;
+    if (typeof code === "string") {
+      const inner = (current as { cause?: unknown }).cause;
+      return errorCode(inner) ?? code;
+    }
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+function scrubText(text: string, token: string): string {
+  return token ? text.split(token).join("[redacted]") : text;
+}
+
+/** Low-level errors are kept as `cause` for debugging; make sure none mentions the token. */
+function scrub(cause: unknown, token: string): unknown {
+  if (cause instanceof Error && token && cause.message.includes(token)) {
+    return new Error(scrubText(cause.message, token));
+  }
+  return cause;
+}
