@@ -1,5 +1,11 @@
 import type { Server } from "node:http";
-import { App, HTTPReceiver, LogLevel, type Logger as BoltLogger, SocketModeReceiver } from "@slack/bolt";
+import {
+  App,
+  type Logger as BoltLogger,
+  HTTPReceiver,
+  LogLevel,
+  SocketModeReceiver,
+} from "@slack/bolt";
 import { createIdentity } from "./accounts/identity.ts";
 import type { Config } from "./config.ts";
 import type { Logger } from "./log.ts";
@@ -11,8 +17,8 @@ import type { Deps } from "./slack/deps.ts";
 import { createModalOpeners } from "./slack/modals.ts";
 import { register as registerOptions } from "./slack/options.ts";
 import { register as registerViews } from "./slack/views.ts";
-import type { ConnectionStore } from "./store/store.ts";
 import { createPendingCommands, type PendingCommands } from "./store/pending.ts";
+import type { ConnectionStore } from "./store/store.ts";
 import { BACKGROUND, type CallPolicy, INTERACTIVE, type Tallyfy } from "./tallyfy/api.ts";
 
 export interface BotOptions {
@@ -38,7 +44,8 @@ export interface Bot {
 function boltLogger(logger: Logger): BoltLogger {
   let level = LogLevel.INFO;
   let name = "bolt";
-  const line = (msg: unknown[]) => msg.map((m) => (typeof m === "string" ? m : JSON.stringify(m))).join(" ");
+  const line = (msg: unknown[]) =>
+    msg.map((m) => (typeof m === "string" ? m : JSON.stringify(m))).join(" ");
   return {
     debug: (...m) => logger.debug(line(m), { from: name }),
     info: (...m) => logger.info(line(m), { from: name }),
@@ -65,7 +72,10 @@ export function createBot(opts: BotOptions): Bot {
   const health = {
     path: "/healthz",
     method: ["GET"],
-    handler: (_req: unknown, res: { writeHead: (s: number, h: object) => void; end: (b: string) => void }) => {
+    handler: (
+      _req: unknown,
+      res: { writeHead: (s: number, h: object) => void; end: (b: string) => void },
+    ) => {
       res.writeHead(ready ? 200 : 503, { "Content-Type": "application/json" });
       res.end(JSON.stringify({ ok: ready }));
     },

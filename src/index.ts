@@ -16,7 +16,10 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const logger = createLogger({ level: config.logLevel, json: config.production || !process.stderr.isTTY });
+  const logger = createLogger({
+    level: config.logLevel,
+    json: config.production || !process.stderr.isTTY,
+  });
 
   if (!config.encryptionKey && !config.tallyfy.shared) {
     logger.error(
@@ -42,7 +45,10 @@ async function main(): Promise<void> {
     config.slack.appToken
       ? "Tallyfy for Slack is running in Socket Mode"
       : `Tallyfy for Slack is listening on port ${port} (POST /slack/events, GET /healthz)`,
-    { perUserConnections: Boolean(config.encryptionKey), sharedConnection: Boolean(config.tallyfy.shared) },
+    {
+      perUserConnections: Boolean(config.encryptionKey),
+      sharedConnection: Boolean(config.tallyfy.shared),
+    },
   );
 
   let stopping = false;
@@ -65,6 +71,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`Tallyfy for Slack failed to start: ${redact((error as Error)?.message ?? String(error))}\n`);
+  process.stderr.write(
+    `Tallyfy for Slack failed to start: ${redact((error as Error)?.message ?? String(error))}\n`,
+  );
   process.exit(1);
 });

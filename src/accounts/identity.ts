@@ -1,9 +1,9 @@
-import type { WebClient } from "../slack/web-client.ts";
 import type { PersonRef } from "../blocks/people.ts";
 import type { Logger } from "../log.ts";
+import type { WebClient } from "../slack/web-client.ts";
 import type { TallyfyApi } from "../tallyfy/api.ts";
-import type { TallyfyUser } from "../tallyfy/schemas.ts";
 import { TtlCache } from "../tallyfy/cache.ts";
+import type { TallyfyUser } from "../tallyfy/schemas.ts";
 
 /**
  * Slack user <-> Tallyfy user, matched by lower-cased email (users.info needs

@@ -1,5 +1,10 @@
-import type { App, BlockAction, ButtonAction, RespondFn, SlackActionMiddlewareArgs } from "@slack/bolt";
-import type { WebClient } from "./web-client.ts";
+import type {
+  App,
+  BlockAction,
+  ButtonAction,
+  RespondFn,
+  SlackActionMiddlewareArgs,
+} from "@slack/bolt";
 import { ACTION, decodeListState, LIST_PAGE_ACTIONS } from "../blocks/ids.ts";
 import { actorOrPrompt } from "./actor-gate.ts";
 import { actionLine, buildCard, type CardLocation, postCard, redrawCard } from "./cards.ts";
@@ -8,6 +13,7 @@ import type { Deps } from "./deps.ts";
 import type { ModalOpeners } from "./modal-openers.ts";
 import { replyFailure } from "./reply.ts";
 import { performRunAction, type RunActionKind } from "./run-actions.ts";
+import type { WebClient } from "./web-client.ts";
 
 type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & { client: WebClient };
 
@@ -21,12 +27,17 @@ function contextOf(args: ButtonArgs): CommandContext {
     triggerId: body.trigger_id,
     respond,
     client,
+    responseUrl: body.response_url,
   };
 }
 
 /** Where the clicked card lives: a channel message (chat.update) or an ephemeral one (response_url). */
 function locationOf(body: BlockAction, respond: RespondFn): CardLocation {
-  const container = body.container as { is_ephemeral?: boolean; message_ts?: string; channel_id?: string };
+  const container = body.container as {
+    is_ephemeral?: boolean;
+    message_ts?: string;
+    channel_id?: string;
+  };
   const ts = body.message?.ts ?? container?.message_ts;
   const channel = body.channel?.id ?? container?.channel_id;
   if (container?.is_ephemeral || !ts || !channel) return { kind: "ephemeral", respond };
@@ -42,12 +53,26 @@ export function register(app: App, deps: Deps, modals: ModalOpeners): void {
     const actor = await actorOrPrompt(deps, ctx);
     if (!actor) return;
     try {
-      const result = await performRunAction(actor.api, kind, runId, deps.now(), deps.policies.background);
+      const result = await performRunAction(
+        actor.api,
+        kind,
+        runId,
+        deps.now(),
+        deps.policies.background,
+      );
       const card = await buildCard(deps, actor.api, result.run, {
-        lastAction: result.verb ? { text: actionLine(result.verb, ctx.userId, deps.now()) } : undefined,
+        lastAction: result.verb
+          ? { text: actionLine(result.verb, ctx.userId, deps.now()) }
+          : undefined,
         notice: result.notice,
       });
-      await redrawWithFallback(deps, args.client, locationOf(args.body, args.respond), card, args.respond);
+      await redrawWithFallback(
+        deps,
+        args.client,
+        locationOf(args.body, args.respond),
+        card,
+        args.respond,
+      );
     } catch (error) {
       await replyFailure(deps, args.respond, error, { ...ctx, actor, runRef: runId, what: kind });
     }
@@ -59,7 +84,11 @@ export function register(app: App, deps: Deps, modals: ModalOpeners): void {
 
   app.action<BlockAction<ButtonAction>>(ACTION.update, async (args) => {
     await args.ack();
-    await modals.edit(contextOf(args), args.action.value ?? "", locationOf(args.body, args.respond));
+    await modals.edit(
+      contextOf(args),
+      args.action.value ?? "",
+      locationOf(args.body, args.respond),
+    );
   });
 
   // The Open button is a link; Slack still sends the click, which only needs an ack.
@@ -108,7 +137,9 @@ async function redrawWithFallback(
     await redrawCard(client, where, card);
   } catch (error) {
     if (where.kind === "ephemeral") throw error;
-    deps.logger.warn("chat.update failed; replacing through response_url", { error: (error as Error).message });
+    deps.logger.warn("chat.update failed; replacing through response_url", {
+      error: (error as Error).message,
+    });
     await redrawCard(client, { kind: "ephemeral", respond }, card);
   }
 }

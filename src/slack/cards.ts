@@ -1,11 +1,11 @@
 import type { RespondFn } from "@slack/bolt";
-import type { WebClient } from "./web-client.ts";
 import { type CardContext, renderStatusCard } from "../blocks/card.ts";
 import { slackDate } from "../blocks/dates.ts";
 import { runUrl } from "../blocks/links.ts";
 import type { TallyfyApi } from "../tallyfy/api.ts";
 import type { Run } from "../tallyfy/schemas.ts";
 import type { Deps } from "./deps.ts";
+import type { WebClient } from "./web-client.ts";
 
 export interface RenderedMessage {
   text: string;
@@ -78,7 +78,11 @@ export async function postCard(
       }
     }
     if (fallback && (code === "not_in_channel" || code === "channel_not_found")) {
-      await fallback({ response_type: "in_channel", text: card.text, blocks: card.blocks as never });
+      await fallback({
+        response_type: "in_channel",
+        text: card.text,
+        blocks: card.blocks as never,
+      });
       return undefined;
     }
     throw error;

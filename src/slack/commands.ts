@@ -1,17 +1,17 @@
 import type { App, RespondFn } from "@slack/bolt";
-import type { WebClient } from "./web-client.ts";
 import type { Actor } from "../accounts/actor.ts";
 import { renderHelp } from "../blocks/help.ts";
 import { renderRunList } from "../blocks/list.ts";
 import { renderNotice } from "../blocks/notices.ts";
+import { escapeMrkdwn, truncate } from "../blocks/text.ts";
 import { actorOrPrompt } from "./actor-gate.ts";
 import { actionLine, buildCard, postCard, runLink } from "./cards.ts";
 import type { Deps } from "./deps.ts";
+import type { ModalOpeners } from "./modal-openers.ts";
 import { parseCommand, parseListArgs, parseRunRef } from "./parse.ts";
 import { replyFailure } from "./reply.ts";
 import { performRunAction, type RunActionKind } from "./run-actions.ts";
-import { escapeMrkdwn, truncate } from "../blocks/text.ts";
-import type { ModalOpeners } from "./modal-openers.ts";
+import type { WebClient } from "./web-client.ts";
 
 export interface CommandContext {
   teamId: string;
@@ -21,6 +21,8 @@ export interface CommandContext {
   triggerId: string | undefined;
   respond: RespondFn;
   client: WebClient;
+  /** The interaction's response_url, kept by modals that answer after the click. */
+  responseUrl?: string | undefined;
 }
 
 const PER_PAGE = 10;
@@ -52,7 +54,11 @@ export function register(app: App, deps: Deps, modals: ModalOpeners): void {
 }
 
 /** Runs a `/tallyfy` command after the ack; also used to replay a command after connecting. */
-export async function dispatch(deps: Deps, modals: ModalOpeners, ctx: CommandContext): Promise<void> {
+export async function dispatch(
+  deps: Deps,
+  modals: ModalOpeners,
+  ctx: CommandContext,
+): Promise<void> {
   const parsed = parseCommand(ctx.text);
   switch (parsed.name) {
     case "help":
@@ -110,11 +116,25 @@ async function show(deps: Deps, ctx: CommandContext, actor: Actor, runId: string
   }
 }
 
-async function act(deps: Deps, ctx: CommandContext, actor: Actor, kind: RunActionKind, runId: string) {
+async function act(
+  deps: Deps,
+  ctx: CommandContext,
+  actor: Actor,
+  kind: RunActionKind,
+  runId: string,
+) {
   try {
-    const result = await performRunAction(actor.api, kind, runId, deps.now(), deps.policies.background);
+    const result = await performRunAction(
+      actor.api,
+      kind,
+      runId,
+      deps.now(),
+      deps.policies.background,
+    );
     const card = await buildCard(deps, actor.api, result.run, {
-      lastAction: result.verb ? { text: actionLine(result.verb, ctx.userId, deps.now()) } : undefined,
+      lastAction: result.verb
+        ? { text: actionLine(result.verb, ctx.userId, deps.now()) }
+        : undefined,
       notice: result.notice,
     });
     await postCard(ctx.client, ctx.channelId, card, ctx.respond);
@@ -125,7 +145,13 @@ async function act(deps: Deps, ctx: CommandContext, actor: Actor, kind: RunActio
 
 export async function list(deps: Deps, ctx: CommandContext, actor: Actor, args: string) {
   const parsed = parseListArgs(args);
-  await listPage(deps, actor, ctx, { status: parsed.status, q: parsed.q, mine: parsed.mine || undefined, page: 1 }, false);
+  await listPage(
+    deps,
+    actor,
+    ctx,
+    { status: parsed.status, q: parsed.q, mine: parsed.mine || undefined, page: 1 },
+    false,
+  );
 }
 
 /** Renders one page of the list privately; paging replaces the same ephemeral message. */
@@ -133,7 +159,12 @@ export async function listPage(
   deps: Deps,
   actor: Actor,
   ctx: Pick<CommandContext, "teamId" | "userId" | "respond">,
-  state: { status?: string | undefined; q?: string | undefined; mine?: boolean | undefined; page: number },
+  state: {
+    status?: string | undefined;
+    q?: string | undefined;
+    mine?: boolean | undefined;
+    page: number;
+  },
   replace: boolean,
 ) {
   try {
@@ -148,13 +179,25 @@ export async function listPage(
           "warning",
           "I couldn't match your Slack email to a Tallyfy user, so I can't tell which processes are yours. Use `/tallyfy connect` to connect your own account.",
         );
-        await ctx.respond({ response_type: "ephemeral", replace_original: false, text: msg.text, blocks: msg.blocks as never });
+        await ctx.respond({
+          response_type: "ephemeral",
+          replace_original: false,
+          text: msg.text,
+          blocks: msg.blocks as never,
+        });
         return;
       }
       owners = [me];
     }
     const page = await actor.api.runs.list(
-      { status: state.status, q: state.q, owners, page: state.page, perPage: PER_PAGE, sort: "-created_at" },
+      {
+        status: state.status,
+        q: state.q,
+        owners,
+        page: state.page,
+        perPage: PER_PAGE,
+        sort: "-created_at",
+      },
       { policy: deps.policies.background },
     );
     const rendered = renderRunList(page, {

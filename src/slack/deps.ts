@@ -1,9 +1,9 @@
+import type { Identity } from "../accounts/identity.ts";
 import type { Config } from "../config.ts";
 import type { Logger } from "../log.ts";
-import type { ConnectionStore } from "../store/store.ts";
 import type { PendingCommands } from "../store/pending.ts";
+import type { ConnectionStore } from "../store/store.ts";
 import type { CallPolicy, Tallyfy } from "../tallyfy/api.ts";
-import type { Identity } from "../accounts/identity.ts";
 
 /** Everything listeners need, injected so tests can pass fakes. */
 export interface Deps {

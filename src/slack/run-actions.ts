@@ -15,7 +15,9 @@ export interface RunActionResult {
 const ALREADY_ARCHIVED_MS = 60_000;
 
 function isStateRefusal(error: unknown): boolean {
-  return error instanceof TallyfyError && (error.kind === "bad_request" || error.kind === "conflict");
+  return (
+    error instanceof TallyfyError && (error.kind === "bad_request" || error.kind === "conflict")
+  );
 }
 
 /** One Tallyfy request per action on the happy path; a read only to explain a refusal. */

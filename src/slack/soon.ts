@@ -5,6 +5,11 @@ import type { CommandContext } from "./commands.ts";
 export function comingSoon(what: string) {
   return async (ctx: CommandContext) => {
     const msg = renderNotice("info", `${what} is coming soon.`);
-    await ctx.respond({ response_type: "ephemeral", replace_original: false, text: msg.text, blocks: msg.blocks as never });
+    await ctx.respond({
+      response_type: "ephemeral",
+      replace_original: false,
+      text: msg.text,
+      blocks: msg.blocks as never,
+    });
   };
 }

@@ -6,8 +6,19 @@ import { eventually, type Harness, startHarness } from "../support/harness.ts";
 const OPS = "C0OPS";
 const ALICE = "U0ALICE";
 
-type Block = { type: string; text?: { text: string }; elements?: Element[]; accessory?: Element; fields?: { text: string }[] };
-type Element = { type: string; action_id?: string; value?: string; text?: { text: string } | string };
+type Block = {
+  type: string;
+  text?: { text: string };
+  elements?: Element[];
+  accessory?: Element;
+  fields?: { text: string }[];
+};
+type Element = {
+  type: string;
+  action_id?: string;
+  value?: string;
+  text?: { text: string } | string;
+};
 
 function allText(blocks: unknown): string {
   return JSON.stringify(blocks);
@@ -41,9 +52,9 @@ beforeEach(() => {
 
 /** A run id of the given status, taken from the sandbox's live state. */
 function runWithStatus(status: string) {
-  const run = [...h.sandbox.state.runs.values()].find((r) => (r as { status: string }).status === status) as
-    | { id: string; name: string; status: string }
-    | undefined;
+  const run = [...h.sandbox.state.runs.values()].find(
+    (r) => (r as { status: string }).status === status,
+  ) as { id: string; name: string; status: string } | undefined;
   if (!run) throw new Error(`no seeded run with status ${status}`);
   return run;
 }
@@ -71,7 +82,16 @@ describe("help and unknown commands", () => {
       const body = res.body as { blocks: Block[]; response_type: string };
       expect(body.response_type).toBe("ephemeral");
       assertBlockKit({ type: "message", blocks: body.blocks });
-      for (const sub of ["launch", "list", "show", "edit", "archive", "activate", "connect", "whoami"]) {
+      for (const sub of [
+        "launch",
+        "list",
+        "show",
+        "edit",
+        "archive",
+        "activate",
+        "connect",
+        "whoami",
+      ]) {
         expect(allText(body.blocks)).toContain(sub);
       }
     }
@@ -122,7 +142,9 @@ describe("list", () => {
       .filter((b) => b.action_id === "run_view")
       .map((b) => b.value);
     expect(secondIds.some((id) => firstIds.includes(id))).toBe(false);
-    const listCalls = h.sandbox.requests.filter((r) => r.method === "GET" && r.path.endsWith("/runs"));
+    const listCalls = h.sandbox.requests.filter(
+      (r) => r.method === "GET" && r.path.endsWith("/runs"),
+    );
     expect(listCalls.map((r) => r.query.page)).toEqual(["1", "2"]);
   });
 
@@ -155,11 +177,15 @@ describe("show", () => {
     const blocks = post.args.blocks as Block[];
     assertBlockKit({ type: "message", blocks });
     expect(allText(blocks)).toContain(run.id);
-    expect(actionIds(blocks)).toEqual(expect.arrayContaining(["run_update", "run_archive", "run_refresh", "run_open"]));
+    expect(actionIds(blocks)).toEqual(
+      expect.arrayContaining(["run_update", "run_archive", "run_refresh", "run_open"]),
+    );
     expect(actionIds(blocks)).not.toContain("run_activate");
 
     h.slack.reset();
-    await h.driver.command(`show ${h.sandbox.webUrl}/${h.sandbox.orgId}/processes/${run.id}`, { channel: OPS });
+    await h.driver.command(`show ${h.sandbox.webUrl}/${h.sandbox.orgId}/processes/${run.id}`, {
+      channel: OPS,
+    });
     const again = await h.slack.waitFor((c) => c.method === "chat.postMessage");
     expect(allText(again.args.blocks)).toContain(run.id);
   });
@@ -253,11 +279,23 @@ describe("card buttons", () => {
 describe("Tallyfy failures become one clear sentence", () => {
   const cases: [string, object, string][] = [
     ["forbidden", { status: 403, body: { error: true, message: "Forbidden" } }, "permission"],
-    ["rate limited", { status: 429, headers: { "Retry-After": "40" }, times: Infinity }, "try again in 40 s"],
-    ["server error", { status: 500, body: { error: true, message: "boom" }, times: Infinity }, "nothing was changed"],
+    [
+      "rate limited",
+      { status: 429, headers: { "Retry-After": "40" }, times: Infinity },
+      "try again in 40 s",
+    ],
+    [
+      "server error",
+      { status: 500, body: { error: true, message: "boom" }, times: Infinity },
+      "nothing was changed",
+    ],
     ["connection drop", { drop: true, times: Infinity }, "nothing was changed"],
     ["malformed response", { malformed: true }, "couldn't read"],
-    ["authentication (workspace token)", { status: 401, body: { error: true, message: "Unauthenticated." } }, "workspace connection"],
+    [
+      "authentication (workspace token)",
+      { status: 401, body: { error: true, message: "Unauthenticated." } },
+      "workspace connection",
+    ],
   ];
   it.each(cases)("%s", async (_name, fault, expected) => {
     const run = runWithStatus("active");
@@ -285,8 +323,15 @@ describe("Tallyfy failures become one clear sentence", () => {
 
 describe("request verification", () => {
   it("rejects a forged signature and a stale timestamp", async () => {
-    const body = new URLSearchParams({ command: "/tallyfy", text: "help", team_id: "T0ACME", user_id: ALICE }).toString();
-    const forged = await h.driver.signedPost(body, "application/x-www-form-urlencoded", { signature: "v0=deadbeef" });
+    const body = new URLSearchParams({
+      command: "/tallyfy",
+      text: "help",
+      team_id: "T0ACME",
+      user_id: ALICE,
+    }).toString();
+    const forged = await h.driver.signedPost(body, "application/x-www-form-urlencoded", {
+      signature: "v0=deadbeef",
+    });
     expect(forged.status).toBe(401);
     const stale = await h.driver.signedPost(body, "application/x-www-form-urlencoded", {
       timestamp: Math.floor(Date.now() / 1000) - 60 * 10,
@@ -305,7 +350,12 @@ describe("request verification", () => {
 describe("secrets", () => {
   it("never logs the Tallyfy or Slack tokens", async () => {
     const run = runWithStatus("active");
-    h.sandbox.fault({ method: "GET", path: new RegExp(`/runs/${run.id}$`), status: 500, times: Infinity });
+    h.sandbox.fault({
+      method: "GET",
+      path: new RegExp(`/runs/${run.id}$`),
+      status: 500,
+      times: Infinity,
+    });
     await h.driver.command(`show ${run.id}`, { channel: OPS });
     await lastResponse();
     const logs = h.logs.join("\n");

@@ -6,8 +6,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type FakeSlack, startFakeSlack } from "../../sandbox/slack/fake-slack.ts";
 import { SlackDriver } from "../../sandbox/slack/driver.ts";
+import { type FakeSlack, startFakeSlack } from "../../sandbox/slack/fake-slack.ts";
 import { startTallyfySandbox, type TallyfySandbox } from "../../sandbox/tallyfy/server.ts";
 import { type Bot, createBot } from "../../src/app.ts";
 import { loadConfig } from "../../src/config.ts";
@@ -20,7 +20,11 @@ import { createTallyfy } from "../../src/tallyfy/index.ts";
 export const BOT_TOKEN = "xoxb-test-bot-token-0123456789";
 export const SIGNING_SECRET = "test-signing-secret-abcdef";
 /** Shorter than production so failure tests finish quickly; same retry rules. */
-export const TEST_BACKGROUND: CallPolicy = { attemptTimeoutMs: 3_000, budgetMs: 4_000, maxRetries: 2 };
+export const TEST_BACKGROUND: CallPolicy = {
+  attemptTimeoutMs: 3_000,
+  budgetMs: 4_000,
+  maxRetries: 2,
+};
 export const ENCRYPTION_KEY = Buffer.alloc(32, 42).toString("base64");
 
 export interface Harness {
