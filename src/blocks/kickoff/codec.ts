@@ -1,0 +1,327 @@
+/**
+ * Kick-off answers <-> the prerun values Tallyfy stores (shared/tallyfy-api/REFERENCE.md,
+ * "Launch"): text/textarea/email/date a string, radio the option's text, dropdown {id, text},
+ * multiselect [{id, text, selected: true}], assignees_form {users, guests, groups}; file, table
+ * and unknown types pass through untouched. prerun is always an object keyed by field id. Pure.
+ */
+import type { FieldOption, KickoffField } from "../../tallyfy/schemas.ts";
+import { isDateOnly, parseInstant } from "../dates.ts";
+import {
+  type AnswerOf,
+  editableInSlack,
+  type FieldAnswer,
+  fieldName,
+  findOption,
+  isEmptyAnswer,
+  optionByText,
+} from "./model.ts";
+
+/** An answer that cannot be sent for its field (wrong kind, unknown option, unmapped users). */
+export class KickoffValueError extends Error {
+  readonly fieldId: string;
+  constructor(field: KickoffField, problem: string) {
+    super(`Kick-off field "${fieldName(field)}" (${field.id}): ${problem}`);
+    this.name = "KickoffValueError";
+    this.fieldId = field.id;
+  }
+}
+
+function expectKind<K extends FieldAnswer["kind"]>(
+  field: KickoffField,
+  answer: FieldAnswer,
+  kind: K,
+): AnswerOf<K> {
+  if (answer.kind !== kind) {
+    throw new KickoffValueError(
+      field,
+      `a ${field.field_type} field takes a "${kind}" answer, got "${answer.kind}"`,
+    );
+  }
+  return answer as AnswerOf<K>;
+}
+
+function optionOrThrow(field: KickoffField, optionId: string): FieldOption {
+  const option = findOption(field, optionId);
+  if (!option) throw new KickoffValueError(field, `there is no option with id "${optionId}"`);
+  return option;
+}
+
+const DAY_PREFIX = /^(\d{4}-\d{2}-\d{2})/;
+
+/** A day as midnight UTC, anything else as a full UTC ISO string. */
+function encodeDate(field: KickoffField, answer: AnswerOf<"date">): string {
+  const instant = parseInstant(answer.value);
+  if (!instant) throw new KickoffValueError(field, `"${answer.value}" is not a date`);
+  if (answer.hasTime) return instant.toISOString();
+  const day = DAY_PREFIX.exec(answer.value.trim())?.[1] ?? instant.toISOString().slice(0, 10);
+  return `${day}T00:00:00.000Z`;
+}
+
+/** The prerun value for one field. Throws KickoffValueError when the answer does not fit. */
+export function encodePrerunValue(field: KickoffField, answer: FieldAnswer): unknown {
+  if (answer.kind === "raw") return answer.value;
+  if (answer.kind === "slack_users") {
+    throw new KickoffValueError(field, "map the Slack users to Tallyfy users before sending");
+  }
+  switch (field.field_type) {
+    case "text":
+    case "textarea":
+    case "email":
+      return expectKind(field, answer, "text").value;
+    case "date":
+      return encodeDate(field, expectKind(field, answer, "date"));
+    case "radio":
+      return optionOrThrow(field, expectKind(field, answer, "option").optionId).text;
+    case "dropdown": {
+      const option = optionOrThrow(field, expectKind(field, answer, "option").optionId);
+      return { id: option.id, text: option.text };
+    }
+    case "multiselect": {
+      const chosen = new Set(expectKind(field, answer, "options").optionIds);
+      for (const id of chosen) optionOrThrow(field, id);
+      const seen = new Set<string>();
+      return field.options
+        .filter((o) => chosen.has(String(o.id)) && !seen.has(String(o.id)))
+        .map((o) => {
+          seen.add(String(o.id));
+          return { id: o.id, text: o.text, selected: true };
+        });
+    }
+    case "assignees_form": {
+      const a = expectKind(field, answer, "assignees");
+      return { users: [...a.users], guests: [...a.guests], groups: [...a.groups] };
+    }
+    default:
+      throw new KickoffValueError(
+        field,
+        `a ${field.field_type} field takes a "raw" answer, got "${answer.kind}"`,
+      );
+  }
+}
+
+/** The prerun object for a launch: only answered fields, keyed by field id. */
+export function encodePrerun(
+  fields: KickoffField[],
+  answers: Record<string, FieldAnswer | undefined>,
+): Record<string, unknown> {
+  const prerun: Record<string, unknown> = {};
+  for (const field of fields) {
+    const answer = answers[field.id];
+    if (!answer || isEmptyAnswer(answer)) continue;
+    prerun[field.id] = encodePrerunValue(field, answer);
+  }
+  return prerun;
+}
+
+// ---- decoding (prefilling an edit form from a run's prerun) ----
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
+const isScalar = (v: unknown): v is string | number =>
+  typeof v === "string" || (typeof v === "number" && Number.isFinite(v));
+
+/** Match a stored option (object, id or text): by id first, then by text. */
+function optionFromStored(field: KickoffField, stored: unknown): FieldOption | undefined {
+  if (isObj(stored)) {
+    const byId = isScalar(stored.id) ? findOption(field, String(stored.id)) : undefined;
+    if (byId) return byId;
+    return typeof stored.text === "string" ? optionByText(field, stored.text) : undefined;
+  }
+  if (!isScalar(stored)) return undefined;
+  return findOption(field, String(stored)) ?? optionByText(field, String(stored));
+}
+
+/** Entries of a stored list that are chosen: `selected: false` entries are not. */
+function selectedEntries(stored: unknown): unknown[] {
+  const list = Array.isArray(stored) ? stored : [stored];
+  return list.filter((e) => !(isObj(e) && e.selected === false));
+}
+
+function decodeRadio(field: KickoffField, stored: unknown): FieldAnswer | undefined {
+  const [first] = selectedEntries(stored);
+  // Radio values are the option's text; ids are only a fallback for odd stored shapes.
+  const option =
+    typeof first === "string"
+      ? (optionByText(field, first) ?? findOption(field, first))
+      : optionFromStored(field, first);
+  return option ? { kind: "option", optionId: String(option.id) } : undefined;
+}
+
+function decodeDropdown(field: KickoffField, stored: unknown): FieldAnswer | undefined {
+  const [first] = selectedEntries(stored);
+  const option = optionFromStored(field, first);
+  return option ? { kind: "option", optionId: String(option.id) } : undefined;
+}
+
+function decodeMultiselect(field: KickoffField, stored: unknown): FieldAnswer | undefined {
+  if (!Array.isArray(stored)) return undefined;
+  const ids = new Set<string>();
+  for (const entry of selectedEntries(stored)) {
+    const option = optionFromStored(field, entry);
+    if (option) ids.add(String(option.id));
+  }
+  // Template order, whatever order they were stored in.
+  const optionIds = [...new Set(field.options.map((o) => String(o.id)))].filter((id) =>
+    ids.has(id),
+  );
+  return optionIds.length ? { kind: "options", optionIds } : undefined;
+}
+
+function decodeDate(field: KickoffField, stored: unknown): FieldAnswer | undefined {
+  if (typeof stored !== "string" || !stored.trim()) return undefined;
+  const instant = parseInstant(stored);
+  if (!instant) return undefined;
+  const iso = instant.toISOString();
+  const midnight = iso.endsWith("T00:00:00.000Z");
+  if (isDateOnly(stored) || midnight) {
+    return {
+      kind: "date",
+      value: `${iso.slice(0, 10)}T00:00:00.000Z`,
+      hasTime: field.collect_time,
+    };
+  }
+  return { kind: "date", value: iso, hasTime: true };
+}
+
+function idList(v: unknown, key: "id" | "email"): unknown[] {
+  if (!Array.isArray(v)) return [];
+  return v.map((e) => (isObj(e) ? e[key] : e));
+}
+
+function decodeAssignees(stored: unknown): FieldAnswer | undefined {
+  if (!isObj(stored)) return undefined;
+  const users = idList(stored.users, "id")
+    .map((u) => (typeof u === "string" && u.trim() ? Number(u) : u))
+    .filter((u): u is number => typeof u === "number" && Number.isInteger(u));
+  const guests = idList(stored.guests, "email").filter(
+    (g): g is string => typeof g === "string" && g !== "",
+  );
+  const groups = idList(stored.groups, "id")
+    .filter(isScalar)
+    .map(String)
+    .filter((g) => g !== "");
+  const answer: FieldAnswer = { kind: "assignees", users, guests, groups };
+  return isEmptyAnswer(answer) ? undefined : answer;
+}
+
+/** The answer a stored prerun value means for this field; undefined when it means nothing. */
+export function decodePrerunValue(field: KickoffField, stored: unknown): FieldAnswer | undefined {
+  if (stored === undefined || stored === null) return undefined;
+  switch (field.field_type) {
+    case "text":
+    case "textarea":
+    case "email":
+      if (typeof stored === "string")
+        return stored === "" ? undefined : { kind: "text", value: stored };
+      return isScalar(stored) || typeof stored === "boolean"
+        ? { kind: "text", value: String(stored) }
+        : undefined;
+    case "date":
+      return decodeDate(field, stored);
+    case "radio":
+      return decodeRadio(field, stored);
+    case "dropdown":
+      return decodeDropdown(field, stored);
+    case "multiselect":
+      return decodeMultiselect(field, stored);
+    case "assignees_form":
+      return decodeAssignees(stored);
+    default:
+      return { kind: "raw", value: stored };
+  }
+}
+
+/** Answers for every field the prerun (keyed by field id) has a meaningful value for. */
+export function decodePrerun(
+  fields: KickoffField[],
+  prerun: Record<string, unknown>,
+): Record<string, FieldAnswer> {
+  const answers: Record<string, FieldAnswer> = {};
+  for (const field of fields) {
+    if (!Object.hasOwn(prerun, field.id)) continue;
+    const answer = decodePrerunValue(field, prerun[field.id]);
+    if (answer) answers[field.id] = answer;
+  }
+  return answers;
+}
+
+// ---- edits ----
+
+/** What a cleared field is sent as. */
+function clearedValue(field: KickoffField): unknown {
+  switch (field.field_type) {
+    case "dropdown":
+      return null;
+    case "multiselect":
+      return [];
+    case "assignees_form":
+      return { users: [], guests: [], groups: [] };
+    default:
+      return "";
+  }
+}
+
+/** Encoded value in a form where equal answers compare equal (assignee order does not matter). */
+function comparable(field: KickoffField, answer: FieldAnswer): string {
+  const value = encodePrerunValue(field, answer);
+  if (field.field_type === "assignees_form" && isObj(value)) {
+    const sorted = (v: unknown) => (Array.isArray(v) ? [...v].map(String).sort() : v);
+    return JSON.stringify([sorted(value.users), sorted(value.guests), sorted(value.groups)]);
+  }
+  return JSON.stringify(value);
+}
+
+function sameAnswer(field: KickoffField, was: FieldAnswer, now: FieldAnswer): boolean {
+  let previous: string;
+  try {
+    previous = comparable(field, was);
+  } catch {
+    return false; // a stale earlier answer (say, a removed option) is simply replaced
+  }
+  return previous === comparable(field, now);
+}
+
+/**
+ * Only the fields whose answer changed, encoded for an update. A field Slack shows as an input
+ * (editableInSlack) and left empty in `after` was cleared: optional text becomes "", a dropdown
+ * null, a multiselect [], assignees all empty. A field Slack cannot show (file, table, unknown,
+ * too long to edit) counts only when `after` holds an answer for it.
+ */
+export function prerunChanges(
+  fields: KickoffField[],
+  before: Record<string, FieldAnswer>,
+  after: Record<string, FieldAnswer | undefined>,
+): Record<string, unknown> {
+  const changes: Record<string, unknown> = {};
+  for (const field of fields) {
+    const was = isEmptyAnswer(before[field.id]) ? undefined : before[field.id];
+    const now = isEmptyAnswer(after[field.id]) ? undefined : after[field.id];
+    if (!now) {
+      if (was && editableInSlack(field, was)) changes[field.id] = clearedValue(field);
+      continue;
+    }
+    if (was && sameAnswer(field, was, now)) continue;
+    changes[field.id] = encodePrerunValue(field, now);
+  }
+  return changes;
+}
+
+/**
+ * Assignees after an edit in Slack. Slack's user picker shows neither guests nor groups, nor
+ * Tallyfy users without a Slack account; those stay assigned. `picked` are the Tallyfy ids of
+ * the Slack users chosen; `shown` the Tallyfy ids the picker started with (they can be removed).
+ */
+export function mergePickedAssignees(
+  before: FieldAnswer | undefined,
+  picked: number[],
+  shown: number[],
+): AnswerOf<"assignees"> {
+  const prior = before?.kind === "assignees" ? before : undefined;
+  const hidden = (prior?.users ?? []).filter((u) => !shown.includes(u));
+  return {
+    kind: "assignees",
+    users: [...new Set([...picked, ...hidden])],
+    guests: [...(prior?.guests ?? [])],
+    groups: [...(prior?.groups ?? [])],
+  };
+}
