@@ -7,12 +7,12 @@ import type {
 } from "@slack/bolt";
 import { ACTION, decodeListState, LIST_PAGE_ACTIONS } from "../blocks/ids.ts";
 import { actorOrPrompt } from "./actor-gate.ts";
-import { actionLine, buildCard, type CardLocation, postCard, redrawCard } from "./cards.ts";
+import { buildCard, type CardLocation, postCard, redrawCard } from "./cards.ts";
 import { type CommandContext, listPage } from "./commands.ts";
 import type { Deps } from "./deps.ts";
 import type { ModalOpeners } from "./modal-openers.ts";
 import { replyFailure } from "./reply.ts";
-import { performRunAction, type RunActionKind } from "./run-actions.ts";
+import { actAndRender, type RunActionKind } from "./run-actions.ts";
 import type { WebClient } from "./web-client.ts";
 
 type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & { client: WebClient };
@@ -53,19 +53,7 @@ export function register(app: App, deps: Deps, modals: ModalOpeners): void {
     const actor = await actorOrPrompt(deps, ctx);
     if (!actor) return;
     try {
-      const result = await performRunAction(
-        actor.api,
-        kind,
-        runId,
-        deps.now(),
-        deps.policies.background,
-      );
-      const card = await buildCard(deps, actor.api, result.run, {
-        lastAction: result.verb
-          ? { text: actionLine(result.verb, ctx.userId, deps.now()) }
-          : undefined,
-        notice: result.notice,
-      });
+      const card = await actAndRender(deps, actor.api, kind, runId, ctx.userId);
       await redrawWithFallback(
         deps,
         args.client,

@@ -5,12 +5,12 @@ import { renderRunList } from "../blocks/list.ts";
 import { renderNotice } from "../blocks/notices.ts";
 import { escapeMrkdwn, truncate } from "../blocks/text.ts";
 import { actorOrPrompt } from "./actor-gate.ts";
-import { actionLine, buildCard, postCard, runLink } from "./cards.ts";
+import { buildCard, postCard, runLink } from "./cards.ts";
 import type { Deps } from "./deps.ts";
 import type { ModalOpeners } from "./modal-openers.ts";
 import { parseCommand, parseListArgs, parseRunRef } from "./parse.ts";
 import { replyFailure } from "./reply.ts";
-import { performRunAction, type RunActionKind } from "./run-actions.ts";
+import { actAndRender, type RunActionKind } from "./run-actions.ts";
 import type { WebClient } from "./web-client.ts";
 
 export interface CommandContext {
@@ -124,19 +124,7 @@ async function act(
   runId: string,
 ) {
   try {
-    const result = await performRunAction(
-      actor.api,
-      kind,
-      runId,
-      deps.now(),
-      deps.policies.background,
-    );
-    const card = await buildCard(deps, actor.api, result.run, {
-      lastAction: result.verb
-        ? { text: actionLine(result.verb, ctx.userId, deps.now()) }
-        : undefined,
-      notice: result.notice,
-    });
+    const card = await actAndRender(deps, actor.api, kind, runId, ctx.userId);
     await postCard(ctx.client, ctx.channelId, card, ctx.respond);
   } catch (error) {
     await replyFailure(deps, ctx.respond, error, { ...ctx, actor, runRef: runId, what: kind });

@@ -1,6 +1,8 @@
 import type { CallPolicy, TallyfyApi } from "../tallyfy/api.ts";
 import { TallyfyError } from "../tallyfy/errors.ts";
 import type { Run } from "../tallyfy/schemas.ts";
+import { actionLine, buildCard, type RenderedMessage } from "./cards.ts";
+import type { Deps } from "./deps.ts";
 
 export type RunActionKind = "archive" | "activate" | "refresh";
 
@@ -55,4 +57,19 @@ export async function performRunAction(
     if (run.status === "archived") throw error;
     return { run, notice: "This process isn't archived, so there was nothing to activate." };
   }
+}
+
+/** Act on a run as `userId` and render its card with what happened ("Archived by @user"). */
+export async function actAndRender(
+  deps: Deps,
+  api: TallyfyApi,
+  kind: RunActionKind,
+  runId: string,
+  userId: string,
+): Promise<RenderedMessage> {
+  const result = await performRunAction(api, kind, runId, deps.now(), deps.policies.background);
+  return buildCard(deps, api, result.run, {
+    lastAction: result.verb ? { text: actionLine(result.verb, userId, deps.now()) } : undefined,
+    notice: result.notice,
+  });
 }
