@@ -291,6 +291,12 @@ describe("Tallyfy failures become one clear sentence", () => {
     ],
     ["connection drop", { drop: true, times: Infinity }, "nothing was changed"],
     ["malformed response", { malformed: true }, "couldn't read"],
+    // Longer than the harness's 3 s attempt timeout, on every attempt.
+    [
+      "timeout",
+      { latencyMs: 3_500, times: Infinity },
+      "didn't answer in time; nothing was changed",
+    ],
     [
       "authentication (workspace token)",
       { status: 401, body: { error: true, message: "Unauthenticated." } },
