@@ -25,17 +25,32 @@ export function actionLine(verb: string, slackUserId: string, at: Date): string 
   return `${verb} by <@${slackUserId}> · ${slackDate(at.toISOString())}`;
 }
 
+/**
+ * Tallyfy answers a PUT/DELETE (and a GET without with=tags) with bare tag ids; give them
+ * their titles from the cached tag list, so the card never shows ids.
+ */
+async function withTagTitles(api: TallyfyApi, run: Run): Promise<Run> {
+  if (!run.tags.some((t) => t.title === t.id)) return run;
+  try {
+    const known = new Map((await api.tags.search("")).map((t) => [t.id, t]));
+    return { ...run, tags: run.tags.map((t) => (t.title === t.id ? (known.get(t.id) ?? t) : t)) };
+  } catch {
+    return run;
+  }
+}
+
 export async function buildCard(
   deps: Deps,
   api: TallyfyApi,
-  run: Run,
+  given: Run,
   extra: Pick<CardContext, "lastAction" | "notice"> = {},
 ): Promise<RenderedMessage> {
-  const [owner, startedBy] = await Promise.all([
-    deps.identity.personFor(api, run.owner_id),
-    run.started_by === run.owner_id
+  const [run, owner, startedBy] = await Promise.all([
+    withTagTitles(api, given),
+    deps.identity.personFor(api, given.owner_id),
+    given.started_by === given.owner_id
       ? Promise.resolve(undefined)
-      : deps.identity.personFor(api, run.started_by),
+      : deps.identity.personFor(api, given.started_by),
   ]);
   return renderStatusCard(run, {
     runUrl: runLink(deps, api.orgId, run.id),

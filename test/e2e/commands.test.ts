@@ -239,6 +239,21 @@ describe("card buttons", () => {
     expect(tallyfyRuns.map((r) => r.method)).toEqual(["DELETE"]);
   });
 
+  it("shows tag names, not ids, on a card redrawn from an archive response", async () => {
+    const tagged = [...h.sandbox.state.runs.values()].find(
+      (r) => r.status === "active" && r.tags.length > 0,
+    )!;
+    await h.driver.command(`show ${tagged.id}`, { channel: OPS, user: ALICE });
+    const post = await h.slack.waitFor((c) => c.method === "chat.postMessage");
+    await h.driver.clickButton({ channel: OPS, ts: post.response.ts as string }, "run_archive", {
+      user: ALICE,
+    });
+    const update = await h.slack.waitFor((c) => c.method === "chat.update");
+    const titles = tagged.tags.map((id) => h.sandbox.state.tags.find((t) => t.id === id)!.title);
+    for (const title of titles) expect(allText(update.args.blocks)).toContain(title);
+    for (const id of tagged.tags) expect(allText(update.args.blocks)).not.toContain(id);
+  });
+
   it("activates an archived run and redraws it", async () => {
     const { run, ts } = await postedCard("archived");
     await h.driver.clickButton({ channel: OPS, ts }, "run_activate", { user: ALICE });
