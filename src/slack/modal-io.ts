@@ -1,0 +1,125 @@
+/** Opening and updating modals, and posting to a stored response_url, for launch and edit. */
+import { randomBytes } from "node:crypto";
+import type { RespondFn } from "@slack/bolt";
+import type { ModalView } from "@slack/types";
+import { renderNotice } from "../blocks/notices.ts";
+import type { Logger } from "../log.ts";
+import { slackErrorCode } from "./cards.ts";
+import type { CommandContext } from "./commands.ts";
+import type { WebClient } from "./web-client.ts";
+
+export interface OpenedView {
+  id: string;
+  hash: string;
+}
+
+/** A short random id, e.g. the submit nonce of a form render. */
+export function newNonce(): string {
+  return randomBytes(9).toString("base64url");
+}
+
+/**
+ * views.open with the command's or click's trigger id. Trigger ids die after 3 s, so this is
+ * the first Slack call a listener makes. Undefined (after telling the person) when it fails.
+ */
+export async function openModal(
+  ctx: Pick<CommandContext, "triggerId" | "client" | "respond">,
+  view: ModalView,
+  logger: Logger,
+): Promise<OpenedView | undefined> {
+  const explain = async (text: string) => {
+    const msg = renderNotice("warning", text);
+    try {
+      await ctx.respond({ response_type: "ephemeral", replace_original: false, ...msg } as never);
+    } catch (error) {
+      logger.warn("could not explain a failed views.open", { error: (error as Error).message });
+    }
+  };
+  if (!ctx.triggerId) {
+    await explain("I can only open that form from a slash command or a button.");
+    return undefined;
+  }
+  try {
+    const res = await ctx.client.views.open({ trigger_id: ctx.triggerId, view });
+    return { id: res.view?.id ?? "", hash: res.view?.hash ?? "" };
+  } catch (error) {
+    const code = slackErrorCode(error);
+    logger.warn("views.open failed", { code, error: (error as Error).message });
+    await explain(
+      code === "expired_trigger_id" || code === "invalid_trigger_id"
+        ? "Slack took too long to open the form. Please try again."
+        : `I couldn't open the form${code ? ` (${code})` : ""}. Please try again.`,
+    );
+    return undefined;
+  }
+}
+
+/**
+ * views.update guarded by `hash` when given: a hash conflict means the person moved on (picked
+ * another template, reloaded), so the stale update is dropped. Returns the new hash.
+ */
+export async function updateModal(
+  client: WebClient,
+  viewId: string,
+  hash: string | undefined,
+  view: ModalView,
+  logger: Logger,
+): Promise<string | undefined> {
+  try {
+    const res = await client.views.update({ view_id: viewId, ...(hash ? { hash } : {}), view });
+    return res.view?.hash ?? undefined;
+  } catch (error) {
+    const code = slackErrorCode(error);
+    const level = code === "hash_conflict" || code === "not_found" ? "info" : "warn";
+    logger[level]("views.update skipped", { viewId, code, error: (error as Error).message });
+    return undefined;
+  }
+}
+
+/**
+ * Show `interim` if `work` takes longer than `afterMs`, then the work's view. Keeps the modal
+ * from looking frozen while Tallyfy is slow, without a flash when it is fast.
+ */
+export async function updateWhenReady(
+  client: WebClient,
+  viewId: string,
+  hash: string | undefined,
+  interim: ModalView,
+  work: Promise<ModalView>,
+  logger: Logger,
+  afterMs = 400,
+): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const slow = new Promise<"slow">((resolve) => {
+    timer = setTimeout(() => resolve("slow"), afterMs);
+  });
+  const first = await Promise.race([work, slow]);
+  clearTimeout(timer);
+  if (first !== "slow") {
+    await updateModal(client, viewId, hash, first, logger);
+    return;
+  }
+  const next = await updateModal(client, viewId, hash, interim, logger);
+  if (next === undefined) return;
+  await updateModal(client, viewId, next, await work, logger);
+}
+
+/** A RespondFn posting to a response_url kept from an earlier interaction. */
+export function respondVia(url: string): RespondFn {
+  return async (message) => {
+    const body = typeof message === "string" ? { text: message } : message;
+    const res = await fetch(url, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    if (!res.ok) {
+      const error = new Error(`response_url answered ${res.status}`) as Error & {
+        data?: { error: string };
+      };
+      error.data = { error: res.status === 404 ? "expired_url" : `http_${res.status}` };
+      throw error;
+    }
+    return res as never;
+  };
+}
