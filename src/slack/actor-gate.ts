@@ -1,6 +1,7 @@
 import type { RespondFn } from "@slack/bolt";
 import { type Actor, resolveActor } from "../accounts/actor.ts";
 import { renderConnectPrompt } from "../blocks/connect.ts";
+import type { PendingCommand } from "../store/pending.ts";
 import type { Deps } from "./deps.ts";
 
 export interface GateContext {
@@ -8,7 +9,9 @@ export interface GateContext {
   userId: string;
   respond: RespondFn;
   /** The command to replay once the user has connected, if this came from a command. */
-  replay?: { text: string; channelId: string } | undefined;
+  replay?: { text: string; channelId: string; responseUrl?: string | undefined } | undefined;
+  /** The slash command's response_url, so a replayed command can answer where it was asked. */
+  responseUrl?: string | undefined;
 }
 
 /**
@@ -18,7 +21,9 @@ export interface GateContext {
 export async function actorOrPrompt(deps: Deps, ctx: GateContext): Promise<Actor | undefined> {
   const result = await resolveActor(deps, ctx.teamId, ctx.userId);
   if (result.kind !== "not_connected") return result;
-  const pendingId = ctx.replay ? deps.pending.set(ctx.teamId, ctx.userId, ctx.replay) : undefined;
+  const pendingId = ctx.replay
+    ? deps.pending.set(ctx.teamId, ctx.userId, pendingOf(ctx))
+    : undefined;
   const prompt = renderConnectPrompt({ invalid: result.invalid, pendingId });
   await ctx.respond({
     response_type: "ephemeral",
@@ -27,4 +32,14 @@ export async function actorOrPrompt(deps: Deps, ctx: GateContext): Promise<Actor
     blocks: prompt.blocks,
   });
   return undefined;
+}
+
+function pendingOf(ctx: GateContext): PendingCommand {
+  const replay = ctx.replay ?? { text: "", channelId: "" };
+  const responseUrl = replay.responseUrl ?? ctx.responseUrl;
+  return {
+    text: replay.text,
+    channelId: replay.channelId,
+    ...(responseUrl ? { responseUrl } : {}),
+  };
 }

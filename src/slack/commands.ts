@@ -47,6 +47,7 @@ export function register(app: App, deps: Deps, modals: ModalOpeners): void {
       channelId: command.channel_id,
       text: command.text,
       triggerId: command.trigger_id,
+      responseUrl: command.response_url,
       respond,
       client,
     });
@@ -200,6 +201,6 @@ export async function listPage(
       blocks: rendered.blocks as never,
     });
   } catch (error) {
-    await replyFailure(deps, ctx.respond, error, { ...ctx, what: "list" });
+    await replyFailure(deps, ctx.respond, error, { ...ctx, actor, what: "list" });
   }
 }

@@ -15,7 +15,8 @@ export interface FailureContext {
 
 /** The sentence a person sees for an error; logs what an operator needs. Never a stack trace. */
 export async function describeFailure(deps: Deps, error: unknown, ctx: FailureContext) {
-  if (error instanceof TallyfyAuthError && ctx.actor?.kind === "user") {
+  const actorKind = error instanceof TallyfyAuthError ? await actorKindOf(deps, ctx) : undefined;
+  if (error instanceof TallyfyAuthError && actorKind === "user") {
     await deps.store.markInvalid(ctx.teamId, ctx.userId);
     deps.logger.warn("stored Tallyfy token rejected; marked invalid", {
       what: ctx.what,
@@ -23,7 +24,7 @@ export async function describeFailure(deps: Deps, error: unknown, ctx: FailureCo
     });
     return renderConnectPrompt({ invalid: true });
   }
-  if (error instanceof TallyfyAuthError && ctx.actor?.kind === "shared") {
+  if (error instanceof TallyfyAuthError && actorKind === "shared") {
     deps.logger.error("workspace Tallyfy token rejected", { what: ctx.what });
     return renderNotice(
       "error",
@@ -46,6 +47,17 @@ export async function describeFailure(deps: Deps, error: unknown, ctx: FailureCo
     "error",
     "Something went wrong on my side, sorry. Please try again in a moment.",
   );
+}
+
+/**
+ * Whose token Tallyfy rejected. Without the actor, a working stored connection means it was the
+ * person's own (resolveActor always prefers it), so it still gets marked invalid.
+ */
+async function actorKindOf(deps: Deps, ctx: FailureContext): Promise<Actor["kind"] | undefined> {
+  if (ctx.actor) return ctx.actor.kind;
+  const own = await deps.store.get(ctx.teamId, ctx.userId).catch(() => undefined);
+  if (own?.status === "ok") return "user";
+  return deps.config.tallyfy.shared && deps.config.tallyfy.allowShared ? "shared" : undefined;
 }
 
 /** Reply privately to the person; never replaces the message they clicked on. */

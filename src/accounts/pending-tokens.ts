@@ -1,0 +1,74 @@
+import { randomBytes } from "node:crypto";
+import type { Organization, TallyfyUser } from "../tallyfy/schemas.ts";
+
+/**
+ * A checked token waiting for the person to pick an organization. Kept only in this process's
+ * memory, never in Slack (not in private_metadata): the modal carries just the random nonce.
+ */
+export interface PendingToken {
+  teamId: string;
+  userId: string;
+  token: string;
+  user: TallyfyUser;
+  orgs: Organization[];
+}
+
+export interface PendingTokens {
+  /** Stores the entry and returns the nonce that finds it again. */
+  put(entry: PendingToken): string;
+  /** The entry, if unexpired and owned by this Slack user (a nonce from someone else finds nothing). */
+  get(nonce: string, teamId: string, userId: string): PendingToken | undefined;
+  delete(nonce: string): void;
+  /** Drops every entry of the user (on disconnect). */
+  dropUser(teamId: string, userId: string): void;
+  readonly size: number;
+}
+
+export interface PendingTokensOptions {
+  ttlMs?: number;
+  max?: number;
+  now?: () => number;
+}
+
+export function createPendingTokens(opts: PendingTokensOptions = {}): PendingTokens {
+  const ttlMs = opts.ttlMs ?? 10 * 60_000;
+  const max = Math.max(1, opts.max ?? 500);
+  const now = opts.now ?? Date.now;
+  const entries = new Map<string, { entry: PendingToken; expiresAt: number }>();
+
+  const purge = () => {
+    const t = now();
+    for (const [k, e] of entries) if (e.expiresAt <= t) entries.delete(k);
+  };
+
+  return {
+    put(entry) {
+      purge();
+      while (entries.size >= max) {
+        const oldest = entries.keys().next().value;
+        if (oldest === undefined) break;
+        entries.delete(oldest);
+      }
+      const nonce = randomBytes(18).toString("base64url");
+      entries.set(nonce, { entry: { ...entry, orgs: [...entry.orgs] }, expiresAt: now() + ttlMs });
+      return nonce;
+    },
+    get(nonce, teamId, userId) {
+      purge();
+      const found = entries.get(nonce)?.entry;
+      return found && found.teamId === teamId && found.userId === userId ? found : undefined;
+    },
+    delete(nonce) {
+      entries.delete(nonce);
+    },
+    dropUser(teamId, userId) {
+      for (const [k, e] of entries) {
+        if (e.entry.teamId === teamId && e.entry.userId === userId) entries.delete(k);
+      }
+    },
+    get size() {
+      purge();
+      return entries.size;
+    },
+  };
+}
