@@ -1,0 +1,249 @@
+// The page: user switcher, channel sidebar, message list, composer and the open modal, all
+// redrawn from /play/state whenever the fake Slack reports a change (Server-Sent Events).
+import { renderBlocks } from "./blocks.js";
+import { h, post, toast } from "./dom.js";
+import { createModalHost } from "./modal.js";
+import { directory, renderMrkdwn } from "./mrkdwn.js";
+
+const params = new URLSearchParams(location.search);
+let me = params.get("user") || "U0ALICE";
+let channel = params.get("channel") || "";
+let state = null;
+let seq = 0;
+/** Messages only this page shows (Slackbot's answers to what the app never saw). */
+const notes = [];
+const dismissed = new Set();
+
+const $ = (id) => document.getElementById(id);
+const list = $("messages");
+const modal = createModalHost({ root: $("modal-root"), me: () => me, channel: () => channel });
+
+async function refresh() {
+  const mine = ++seq;
+  const res = await fetch(
+    `/play/state?user=${encodeURIComponent(me)}&channel=${encodeURIComponent(channel)}`,
+  ).catch(() => null);
+  if (!res) return; // the playground stopped; EventSource reconnects and refreshes again
+  if (!res.ok) {
+    toast(`Could not load the workspace (HTTP ${res.status}).`);
+    return;
+  }
+  const next = await res.json();
+  if (mine !== seq) return;
+  state = next;
+  channel = state.channel;
+  history.replaceState(null, "", `?user=${me}&channel=${channel}`);
+  directory.users = new Map(state.users.map((u) => [u.id, u]));
+  directory.channels = new Map(state.channels.map((c) => [c.id, c]));
+  renderSidebar();
+  renderMessages();
+  modal.show(state.view);
+}
+
+let pending;
+function scheduleRefresh() {
+  clearTimeout(pending);
+  pending = setTimeout(() => void refresh(), 25);
+}
+
+function renderSidebar() {
+  const users = $("user");
+  if (!users.options.length) {
+    for (const id of state.players) {
+      const u = directory.users.get(id);
+      users.append(h("option", { value: id }, u ? u.realName : id));
+    }
+  }
+  users.value = me;
+  const item = (c) =>
+    h(
+      "li",
+      {},
+      h(
+        "a",
+        {
+          href: `?user=${me}&channel=${c.id}`,
+          class: c.id === channel ? "current" : null,
+          "aria-current": c.id === channel ? "page" : null,
+          onclick: (e) => {
+            e.preventDefault();
+            channel = c.id;
+            void refresh();
+          },
+        },
+        h("span", { class: "sigil" }, c.isIm ? "●" : c.isPrivate ? "🔒" : "#"),
+        c.name,
+      ),
+    );
+  $("channels").replaceChildren(...state.channels.filter((c) => !c.isIm && c.member).map(item));
+  $("dms").replaceChildren(...state.channels.filter((c) => c.isIm).map(item));
+  const current = directory.channels.get(channel);
+  const title = current
+    ? current.isIm
+      ? current.name
+      : `${current.isPrivate ? "🔒" : "#"} ${current.name}`
+    : "";
+  $("channel-title").textContent = title;
+  $("channel-note").textContent = current?.isIm
+    ? "Your direct messages with the Tallyfy app"
+    : current?.botMember
+      ? "The Tallyfy app is in this channel"
+      : "The Tallyfy app is not in this channel (it joins public channels when it posts)";
+  $("composer-input").placeholder = current
+    ? `Message ${current.isIm ? current.name : `#${current.name}`} — try /tallyfy help`
+    : "";
+}
+
+/** Keyed redraw: a message's DOM is rebuilt only when it changed (in-place updates flash). */
+function renderMessages() {
+  const wasAtBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
+  const items = [...state.messages, ...notes.filter((n) => n.channel === channel)]
+    .filter((m) => !dismissed.has(m.ts))
+    .sort((a, b) => Number(a.ts) - Number(b.ts));
+  const existing = new Map([...list.children].map((el) => [el.dataset.ts, el]));
+  let added = false;
+  const nodes = items.map((m) => {
+    const key = JSON.stringify([m.text, m.blocks, m.edited]);
+    const old = existing.get(m.ts);
+    if (old && old.dataset.key === key) return old;
+    const el = renderMessage(m);
+    el.dataset.key = key;
+    if (old) el.classList.add("flash");
+    else added = true;
+    return el;
+  });
+  list.replaceChildren(...nodes);
+  $("empty").hidden = nodes.length > 0;
+  if (added || wasAtBottom) list.scrollTop = list.scrollHeight;
+}
+
+function renderMessage(m) {
+  const author = m.bot
+    ? { realName: "Tallyfy", name: "tallyfy" }
+    : (directory.users.get(m.user) ?? { realName: m.user ?? "Slackbot" });
+  const name = m.user === "USLACKBOT" ? "Slackbot" : author.realName || author.name;
+  const time = new Date(Number(m.ts) * 1000).toLocaleTimeString([], {
+    hour: "numeric",
+    minute: "2-digit",
+  });
+  const surface = {
+    kind: "message",
+    channel,
+    stateOf: () => undefined,
+    act: async (block, element, payload) => {
+      const answer = await post("/play/click", {
+        user: me,
+        channel: m.channel ?? channel,
+        ts: m.ts,
+        blockId: block.block_id,
+        actionId: element.action_id,
+        ...payload,
+      });
+      if (!answer.ok) toast(answer.error ?? "Something went wrong.");
+    },
+    suggest: async (block, element, query) => {
+      const answer = await post("/play/suggest", {
+        user: me,
+        channel,
+        ts: m.ts,
+        blockId: block.block_id,
+        actionId: element.action_id,
+        value: query,
+      });
+      return answer.ok ? answer : { hint: answer.error };
+    },
+  };
+  const content = m.blocks?.length
+    ? renderBlocks(m.blocks, surface)
+    : h("div", { class: "message-text" }, renderMrkdwn(m.text ?? ""));
+  return h(
+    "article",
+    {
+      class: `message${m.ephemeral ? " ephemeral" : ""}`,
+      dataset: { ts: m.ts, ephemeral: String(m.ephemeral) },
+    },
+    h(
+      "div",
+      { class: `avatar${m.bot ? " avatar-bot" : ""}`, "aria-hidden": "true" },
+      name.charAt(0).toUpperCase(),
+    ),
+    h(
+      "div",
+      { class: "message-main" },
+      m.ephemeral
+        ? h(
+            "div",
+            { class: "ephemeral-note" },
+            "👁 Only visible to you",
+            h(
+              "button",
+              {
+                type: "button",
+                class: "link-button",
+                onclick: () => {
+                  dismissed.add(m.ts);
+                  renderMessages();
+                },
+              },
+              "Dismiss",
+            ),
+          )
+        : null,
+      h(
+        "div",
+        { class: "message-meta" },
+        h("strong", {}, name),
+        m.bot ? h("span", { class: "app-badge" }, "APP") : null,
+        h("time", {}, time),
+        m.edited ? h("span", { class: "edited" }, "(edited)") : null,
+        m.threadTs && m.threadTs !== m.ts
+          ? h("span", { class: "edited" }, "· replied in a thread")
+          : null,
+      ),
+      content,
+    ),
+  );
+}
+
+function note(text) {
+  notes.push({
+    channel,
+    ts: (Date.now() / 1000).toFixed(6),
+    user: "USLACKBOT",
+    text,
+    blocks: [],
+    ephemeral: true,
+  });
+  renderMessages();
+}
+
+$("composer").addEventListener("submit", async (e) => {
+  e.preventDefault();
+  const input = $("composer-input");
+  const text = input.value.trim();
+  if (!text) return;
+  input.value = "";
+  if (!text.startsWith("/")) {
+    note("Messages aren't posted in the playground. Type a slash command, e.g. `/tallyfy help`.");
+    return;
+  }
+  const answer = await post("/play/command", { user: me, channel, text });
+  if (!answer.ok) note(answer.error ?? `${text.split(/\s/)[0]} failed.`);
+});
+
+$("composer-input").addEventListener("keydown", (e) => {
+  if (e.key === "Enter" && !e.shiftKey) {
+    e.preventDefault();
+    $("composer").requestSubmit();
+  }
+});
+
+$("user").addEventListener("change", (e) => {
+  me = e.target.value;
+  void refresh();
+});
+
+const events = new EventSource("/play/events");
+events.addEventListener("message", scheduleRefresh);
+events.addEventListener("open", scheduleRefresh);
+void refresh();
