@@ -9,7 +9,7 @@ import {
 import { createIdentity } from "./accounts/identity.ts";
 import type { Config } from "./config.ts";
 import type { Logger } from "./log.ts";
-import { registerSecret } from "./log.ts";
+import { registerSecret, safeJson } from "./log.ts";
 import { register as registerAccounts } from "./slack/accounts.ts";
 import { register as registerActions } from "./slack/actions.ts";
 import { register as registerCommands } from "./slack/commands.ts";
@@ -29,6 +29,8 @@ export interface BotOptions {
   pending?: PendingCommands;
   now?: () => Date;
   policies?: { interactive: CallPolicy; background: CallPolicy };
+  /** On stop, how long to let requests already being handled finish. Default 8 s. */
+  drainMs?: number;
 }
 
 export interface Bot {
@@ -36,21 +38,32 @@ export interface Bot {
   deps: Deps;
   /** HTTP mode: listens on `port` (0 = any free port) and returns the bound port. */
   start(port?: number): Promise<{ port: number | undefined }>;
+  /** Stops taking requests, then lets those in hand finish (up to `drainMs`). Idempotent. */
   stop(): Promise<void>;
   readonly ready: boolean;
 }
 
-/** Bolt's logger interface, routed through ours (so redaction applies to Bolt's lines too). */
-function boltLogger(logger: Logger): BoltLogger {
+/**
+ * Bolt's logger interface, routed through ours (so redaction applies to Bolt's lines too).
+ * Bolt logs Error objects as well as strings: those keep their message (and stack, in `error`).
+ */
+export function boltLogger(logger: Logger): BoltLogger {
   let level = LogLevel.INFO;
   let name = "bolt";
-  const line = (msg: unknown[]) =>
-    msg.map((m) => (typeof m === "string" ? m : JSON.stringify(m))).join(" ");
+  const entry = (msg: unknown[]): [string, Record<string, unknown>] => {
+    const text = msg
+      .map((m) =>
+        typeof m === "string" ? m : m instanceof Error ? `${m.name}: ${m.message}` : safeJson(m),
+      )
+      .join(" ");
+    const error = msg.find((m) => m instanceof Error);
+    return [text, error ? { from: name, error } : { from: name }];
+  };
   return {
-    debug: (...m) => logger.debug(line(m), { from: name }),
-    info: (...m) => logger.info(line(m), { from: name }),
-    warn: (...m) => logger.warn(line(m), { from: name }),
-    error: (...m) => logger.error(line(m), { from: name }),
+    debug: (...m) => logger.debug(...entry(m)),
+    info: (...m) => logger.info(...entry(m)),
+    warn: (...m) => logger.warn(...entry(m)),
+    error: (...m) => logger.error(...entry(m)),
     setLevel: (l) => {
       level = l;
     },
@@ -69,6 +82,7 @@ export function createBot(opts: BotOptions): Bot {
   registerSecret(config.tallyfy.shared?.token);
 
   let ready = false;
+  let stopping: Promise<void> | undefined;
   const health = {
     path: "/healthz",
     method: ["GET"],
@@ -115,6 +129,7 @@ export function createBot(opts: BotOptions): Bot {
     now: opts.now ?? (() => new Date()),
     policies: opts.policies ?? { interactive: INTERACTIVE, background: BACKGROUND },
   };
+  const inFlight = trackInFlight(app);
   const modals = createModalOpeners(deps);
   registerCommands(app, deps, modals);
   registerActions(app, deps, modals);
@@ -143,9 +158,53 @@ export function createBot(opts: BotOptions): Bot {
       const address = server.address();
       return { port: typeof address === "object" && address ? address.port : port };
     },
-    async stop() {
+    stop() {
       ready = false;
-      await app.stop();
+      stopping ??= (async () => {
+        await app.stop();
+        if (!(await inFlight.idle(opts.drainMs ?? 8_000))) {
+          logger.warn("stopped with requests still being handled", { count: inFlight.count });
+        }
+      })();
+      return stopping;
+    },
+  };
+}
+
+/**
+ * Counts requests whose listeners are still working (after the ack, Tallyfy calls and the
+ * reply to Slack are still to come), so a shutdown can let them finish.
+ */
+function trackInFlight(app: App) {
+  let count = 0;
+  let waiters: (() => void)[] = [];
+  app.use(async ({ next }) => {
+    count++;
+    try {
+      await next();
+    } finally {
+      count--;
+      if (count === 0) for (const wake of waiters.splice(0)) wake();
+    }
+  });
+  return {
+    get count() {
+      return count;
+    },
+    /** Resolves true once nothing is in flight, false if `ms` pass first. */
+    idle(ms: number): Promise<boolean> {
+      if (count === 0) return Promise.resolve(true);
+      return new Promise((resolve) => {
+        const timer = setTimeout(() => {
+          waiters = waiters.filter((w) => w !== wake);
+          resolve(false);
+        }, ms);
+        const wake = () => {
+          clearTimeout(timer);
+          resolve(true);
+        };
+        waiters.push(wake);
+      });
     },
   };
 }

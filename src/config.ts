@@ -144,18 +144,36 @@ export function decodeKey(value: string): Buffer | undefined {
   return key.length === 32 ? key : undefined;
 }
 
+const NEEDS_KEY =
+  "TOKEN_ENCRYPTION_KEY is required: with no workspace connection (TALLYFY_ACCESS_TOKEN + TALLYFY_ORG_ID), everyone connects their own Tallyfy account and those tokens are stored encrypted. Generate a key with: openssl rand -base64 32";
+
+export interface LoadConfigOptions {
+  /**
+   * Also apply the rules for running the bot (not just reading settings): without a workspace
+   * connection, people's own tokens must be stored, which needs TOKEN_ENCRYPTION_KEY.
+   */
+  toRun?: boolean;
+}
+
 /** Parse the environment once. Throws ConfigError naming every problem; never echoes values. */
-export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+export function loadConfig(
+  env: Record<string, string | undefined> = process.env,
+  opts: LoadConfigOptions = {},
+): Config {
   const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => {
-      const name = String(issue.path[0] ?? "environment");
-      return issue.message.startsWith(name) || issue.code === "custom"
-        ? issue.message
-        : `${name}: ${issue.message}`;
-    });
-    throw new ConfigError([...new Set(problems)]);
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => {
+        const name = String(issue.path[0] ?? "environment");
+        return issue.message.startsWith(name) || issue.code === "custom"
+          ? issue.message
+          : `${name}: ${issue.message}`;
+      });
+  const has = (name: string) => Boolean(env[name]?.trim());
+  if (opts.toRun && !has("TOKEN_ENCRYPTION_KEY") && !has("TALLYFY_ACCESS_TOKEN")) {
+    problems.push(NEEDS_KEY);
   }
+  if (!parsed.success || problems.length > 0) throw new ConfigError([...new Set(problems)]);
   const e = parsed.data;
   const shared =
     e.TALLYFY_ACCESS_TOKEN && e.TALLYFY_ORG_ID

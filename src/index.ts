@@ -8,7 +8,7 @@ import { createTallyfy } from "./tallyfy/index.ts";
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
   try {
-    config = loadConfig();
+    config = loadConfig(process.env, { toRun: true });
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);
@@ -21,12 +21,14 @@ async function main(): Promise<void> {
     json: config.production || !process.stderr.isTTY,
   });
 
-  if (!config.encryptionKey && !config.tallyfy.shared) {
-    logger.error(
-      "TOKEN_ENCRYPTION_KEY is required: with no workspace connection (TALLYFY_ACCESS_TOKEN + TALLYFY_ORG_ID), everyone connects their own Tallyfy account and those tokens are stored encrypted. Generate a key with: openssl rand -base64 32",
-    );
+  // A stray rejection must not take every user's bot down with it; log it and carry on.
+  process.on("unhandledRejection", (reason) => {
+    logger.error("unhandled promise rejection", { error: reason });
+  });
+  process.on("uncaughtException", (error) => {
+    logger.error("uncaught exception; exiting", { error });
     process.exit(1);
-  }
+  });
 
   let store: ConnectionStore;
   try {
@@ -58,13 +60,17 @@ async function main(): Promise<void> {
     logger.info(`${signal} received; shutting down`);
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
+    let code = 0;
     try {
       await bot.stop();
       await tallyfy.close();
       await store.close();
-    } finally {
-      process.exit(0);
+      logger.info("stopped");
+    } catch (error) {
+      logger.error("shutdown failed", { error });
+      code = 1;
     }
+    process.exit(code);
   };
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
   process.on("SIGINT", () => void shutdown("SIGINT"));

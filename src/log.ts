@@ -43,14 +43,29 @@ export interface LoggerOptions {
   bindings?: Record<string, unknown>;
 }
 
-function serialise(value: unknown): unknown {
-  if (value instanceof Error) {
-    const out: Record<string, unknown> = { name: value.name, message: value.message };
-    for (const [k, v] of Object.entries(value)) out[k] = v;
-    if (value.stack) out.stack = value.stack;
+function errorFields(error: Error): Record<string, unknown> {
+  const out: Record<string, unknown> = { name: error.name, message: error.message };
+  for (const [k, v] of Object.entries(error)) out[k] = v;
+  if (error.cause !== undefined) out.cause = error.cause;
+  if (error.stack) out.stack = error.stack;
+  return out;
+}
+
+/**
+ * JSON for a log line that cannot throw: errors at any depth keep their message and stack,
+ * repeated or circular objects (sockets, requests) are cut, bigints become strings.
+ */
+export function safeJson(value: unknown): string {
+  const seen = new WeakSet<object>();
+  return JSON.stringify(value, (_key, v: unknown) => {
+    if (typeof v === "bigint") return v.toString();
+    const out = v instanceof Error ? errorFields(v) : v;
+    if (out !== null && typeof out === "object") {
+      if (seen.has(out)) return "[circular]";
+      seen.add(out);
+    }
     return out;
-  }
-  return value;
+  });
 }
 
 export function createLogger(options: LoggerOptions): Logger {
@@ -58,12 +73,11 @@ export function createLogger(options: LoggerOptions): Logger {
   const bindings = options.bindings ?? {};
   const emit = (level: LogLevel, msg: string, ctx?: Record<string, unknown>) => {
     if (ORDER[level] < ORDER[options.level]) return;
-    const fields: Record<string, unknown> = { ...bindings };
-    for (const [k, v] of Object.entries(ctx ?? {})) fields[k] = serialise(v);
+    const fields: Record<string, unknown> = { ...bindings, ...ctx };
     if (options.json) {
-      write(redact(JSON.stringify({ time: new Date().toISOString(), level, msg, ...fields })));
+      write(redact(safeJson({ time: new Date().toISOString(), level, msg, ...fields })));
     } else {
-      const extra = Object.keys(fields).length ? ` ${JSON.stringify(fields)}` : "";
+      const extra = Object.keys(fields).length ? ` ${safeJson(fields)}` : "";
       write(
         redact(`${new Date().toISOString().slice(11, 23)} ${level.toUpperCase()} ${msg}${extra}`),
       );

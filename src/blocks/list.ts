@@ -22,6 +22,7 @@ export interface ListContext {
 
 /** Rows beyond this are dropped so the message stays well under 50 blocks. */
 export const LIST_MAX_ROWS = 20;
+const SECTION_MAX = 3000;
 
 const STATUS_TITLES: Record<string, string> = {
   active: "Active processes",
@@ -101,11 +102,11 @@ function runRow(run: Run, url: string, now: Date): KnownBlock {
     text: label("View"),
     value: run.id.slice(0, 2000),
   };
-  return {
-    type: "section",
-    text: mrkdwn(`*${mrkdwnLink(url, name)}*\n${second}\n${third.join(" · ")}`),
-    accessory: view,
-  };
+  const rest = `\n${second}\n${third.join(" · ")}`;
+  // A link can be up to 3000 characters itself; without room for it, the name goes unlinked.
+  const linked = `*${mrkdwnLink(url, name)}*${rest}`;
+  const text = linked.length <= SECTION_MAX ? linked : `*${name}*${rest}`;
+  return { type: "section", text: mrkdwn(text), accessory: view };
 }
 
 /**

@@ -1,6 +1,10 @@
 /** Short replies (errors, warnings, confirmations) and the sentence for each Tallyfy error. */
 import type { KnownBlock } from "@slack/types";
-import { type TallyfyError, TallyfyRateLimitError } from "../tallyfy/errors.ts";
+import {
+  type TallyfyError,
+  TallyfyRateLimitError,
+  TallyfyValidationError,
+} from "../tallyfy/errors.ts";
 import { code, mrkdwn, safeLine } from "./format.ts";
 import { truncate } from "./text.ts";
 
@@ -68,7 +72,7 @@ export function tallyfyErrorText(
     case "network":
       return human ?? "Tallyfy didn't answer. Try again in a moment.";
     case "validation":
-      return `Tallyfy didn't accept that: ${said ?? human ?? "it rejected the values sent."}`;
+      return `Tallyfy didn't accept that: ${fieldMessages(err) ?? said ?? human ?? "it rejected the values sent."}`;
     case "bad_request":
       return said
         ? `Tallyfy refused: ${said}`
@@ -84,4 +88,20 @@ export function tallyfyErrorText(
     default:
       return human ?? "Something went wrong talking to Tallyfy. Try again in a moment.";
   }
+}
+
+/**
+ * A 422's field errors say what was wrong; its top-level message is often Laravel's generic
+ * "The given data was invalid.", so the field errors win when there are any.
+ */
+function fieldMessages(err: TallyfyError): string | undefined {
+  if (!(err instanceof TallyfyValidationError)) return undefined;
+  const all = Object.values(err.fieldErrors)
+    .flat()
+    .map((m) => readable(m))
+    .filter((m): m is string => m !== undefined);
+  const shown = [...new Set(all)].slice(0, 3);
+  if (shown.length === 0) return undefined;
+  const more = all.length - shown.length;
+  return more > 0 ? `${shown.join(" ")} (and ${more} more)` : shown.join(" ");
 }

@@ -45,72 +45,101 @@ function locationOf(body: BlockAction, respond: RespondFn): CardLocation {
 }
 
 export function register(app: App, deps: Deps, modals: ModalOpeners): void {
-  const cardAction = (kind: RunActionKind) => async (args: ButtonArgs) => {
-    await args.ack();
-    const ctx = contextOf(args);
-    const runId = args.action.value ?? "";
-    // Clicks act as the person who clicks, not the person who posted the card.
-    const actor = await actorOrPrompt(deps, ctx);
-    if (!actor) return;
-    try {
-      const card = await actAndRender(deps, actor.api, kind, runId, ctx.userId);
-      await redrawWithFallback(
-        deps,
-        args.client,
-        locationOf(args.body, args.respond),
-        card,
-        args.respond,
-      );
-    } catch (error) {
-      await replyFailure(deps, args.respond, error, { ...ctx, actor, runRef: runId, what: kind });
-    }
-  };
+  /**
+   * Acks, then runs `work`; whatever fails, the person who clicked gets an answer.
+   * `valueIsRunId`: the button's value names the run (so a "not found" can name it).
+   */
+  const button =
+    (
+      what: string,
+      work: (args: ButtonArgs, ctx: CommandContext) => Promise<void>,
+      valueIsRunId = true,
+    ) =>
+    async (args: ButtonArgs) => {
+      await args.ack();
+      const ctx = contextOf(args);
+      try {
+        await work(args, ctx);
+      } catch (error) {
+        const runRef = valueIsRunId ? args.action.value || undefined : undefined;
+        await replyFailure(deps, args.respond, error, { ...ctx, runRef, what });
+      }
+    };
+
+  const cardAction = (kind: RunActionKind) =>
+    button(kind, async (args, ctx) => {
+      const runId = args.action.value ?? "";
+      // Clicks act as the person who clicks, not the person who posted the card.
+      const actor = await actorOrPrompt(deps, ctx);
+      if (!actor) return;
+      try {
+        const card = await actAndRender(deps, actor.api, kind, runId, ctx.userId);
+        await redrawWithFallback(
+          deps,
+          args.client,
+          locationOf(args.body, args.respond),
+          card,
+          args.respond,
+        );
+      } catch (error) {
+        await replyFailure(deps, args.respond, error, { ...ctx, actor, runRef: runId, what: kind });
+      }
+    });
 
   app.action<BlockAction<ButtonAction>>(ACTION.archive, cardAction("archive"));
   app.action<BlockAction<ButtonAction>>(ACTION.activate, cardAction("activate"));
   app.action<BlockAction<ButtonAction>>(ACTION.refresh, cardAction("refresh"));
 
-  app.action<BlockAction<ButtonAction>>(ACTION.update, async (args) => {
-    await args.ack();
-    await modals.edit(
-      contextOf(args),
-      args.action.value ?? "",
-      locationOf(args.body, args.respond),
-    );
-  });
+  app.action<BlockAction<ButtonAction>>(
+    ACTION.update,
+    button("update", (args, ctx) =>
+      modals.edit(ctx, args.action.value ?? "", locationOf(args.body, args.respond)),
+    ),
+  );
 
   // The Open button is a link; Slack still sends the click, which only needs an ack.
   app.action(ACTION.open, async ({ ack }) => {
     await ack();
   });
 
-  app.action<BlockAction<ButtonAction>>(ACTION.view, async (args) => {
-    await args.ack();
-    const ctx = contextOf(args);
-    const runId = args.action.value ?? "";
-    const actor = await actorOrPrompt(deps, ctx);
-    if (!actor) return;
-    try {
-      const run = await actor.api.runs.get(runId, { policy: deps.policies.background });
-      const card = await buildCard(deps, actor.api, run);
-      await postCard(args.client, ctx.channelId, card, args.respond);
-    } catch (error) {
-      await replyFailure(deps, args.respond, error, { ...ctx, actor, runRef: runId, what: "view" });
-    }
-  });
+  app.action<BlockAction<ButtonAction>>(
+    ACTION.view,
+    button("view", async (args, ctx) => {
+      const runId = args.action.value ?? "";
+      const actor = await actorOrPrompt(deps, ctx);
+      if (!actor) return;
+      try {
+        const run = await actor.api.runs.get(runId, { policy: deps.policies.background });
+        const card = await buildCard(deps, actor.api, run);
+        await postCard(args.client, ctx.channelId, card, args.respond);
+      } catch (error) {
+        await replyFailure(deps, args.respond, error, {
+          ...ctx,
+          actor,
+          runRef: runId,
+          what: "view",
+        });
+      }
+    }),
+  );
 
-  app.action<BlockAction<ButtonAction>>(LIST_PAGE_ACTIONS, async (args) => {
-    await args.ack();
-    const ctx = contextOf(args);
-    const actor = await actorOrPrompt(deps, ctx);
-    if (!actor) return;
-    await listPage(deps, actor, ctx, decodeListState(args.action.value ?? ""), true);
-  });
+  app.action<BlockAction<ButtonAction>>(
+    LIST_PAGE_ACTIONS,
+    button(
+      "list",
+      async (args, ctx) => {
+        const actor = await actorOrPrompt(deps, ctx);
+        if (!actor) return;
+        await listPage(deps, actor, ctx, decodeListState(args.action.value ?? ""), true);
+      },
+      false,
+    ),
+  );
 
-  app.action<BlockAction<ButtonAction>>(ACTION.connect, async (args) => {
-    await args.ack();
-    await modals.connect(contextOf(args), args.action.value || undefined);
-  });
+  app.action<BlockAction<ButtonAction>>(
+    ACTION.connect,
+    button("connect", (args, ctx) => modals.connect(ctx, args.action.value || undefined), false),
+  );
 }
 
 /** chat.update can fail for a card posted through a response_url; replace it that way instead. */

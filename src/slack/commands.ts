@@ -54,12 +54,23 @@ export function register(app: App, deps: Deps, modals: ModalOpeners): void {
   });
 }
 
-/** Runs a `/tallyfy` command after the ack; also used to replay a command after connecting. */
+/**
+ * Runs a `/tallyfy` command after the ack; also used to replay a command after connecting.
+ * Whatever fails (the connection store, a modal opener), the person still gets an answer.
+ */
 export async function dispatch(
   deps: Deps,
   modals: ModalOpeners,
   ctx: CommandContext,
 ): Promise<void> {
+  try {
+    await route(deps, modals, ctx);
+  } catch (error) {
+    await replyFailure(deps, ctx.respond, error, { ...ctx, what: "command" });
+  }
+}
+
+async function route(deps: Deps, modals: ModalOpeners, ctx: CommandContext): Promise<void> {
   const parsed = parseCommand(ctx.text);
   switch (parsed.name) {
     case "help":

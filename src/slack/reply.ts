@@ -13,6 +13,8 @@ export interface FailureContext {
   what: string;
 }
 
+const UNEXPECTED = "Something went wrong on my side, sorry. Please try again in a moment.";
+
 /** The sentence a person sees for an error; logs what an operator needs. Never a stack trace. */
 export async function describeFailure(deps: Deps, error: unknown, ctx: FailureContext) {
   const actorKind = error instanceof TallyfyAuthError ? await actorKindOf(deps, ctx) : undefined;
@@ -43,10 +45,7 @@ export async function describeFailure(deps: Deps, error: unknown, ctx: FailureCo
     return renderNotice("error", tallyfyErrorText(error, { runRef: ctx.runRef }));
   }
   deps.logger.error("unexpected failure", { what: ctx.what, error });
-  return renderNotice(
-    "error",
-    "Something went wrong on my side, sorry. Please try again in a moment.",
-  );
+  return renderNotice("error", UNEXPECTED);
 }
 
 /**
@@ -67,7 +66,10 @@ export async function replyFailure(
   error: unknown,
   ctx: FailureContext,
 ) {
-  const msg = await describeFailure(deps, error, ctx);
+  const msg = await describeFailure(deps, error, ctx).catch((e: unknown) => {
+    deps.logger.error("could not describe a failure", { what: ctx.what, error: e });
+    return renderNotice("error", UNEXPECTED);
+  });
   try {
     await respond({
       response_type: "ephemeral",

@@ -1,5 +1,9 @@
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { boltLogger } from "../../src/app.ts";
 import { decodeListState, LIST_PAGE_ACTIONS } from "../../src/blocks/ids.ts";
+import { createLogger } from "../../src/log.ts";
 import { assertBlockKit } from "../support/block-limits.ts";
 import { eventually, type Harness, startHarness } from "../support/harness.ts";
 
@@ -146,6 +150,19 @@ describe("list", () => {
       (r) => r.method === "GET" && r.path.endsWith("/runs"),
     );
     expect(listCalls.map((r) => r.query.page)).toEqual(["1", "2"]);
+  });
+
+  it("View posts the row's full card to the channel", async () => {
+    await h.driver.command("list", { channel: OPS, user: ALICE });
+    const list = await lastResponse();
+    const view = buttons(list.blocks).find((b) => b.action_id === "run_view")!;
+    const ephemeral = h.slack.messages(OPS).find((m) => m.ephemeralTo === ALICE)!;
+    await h.driver.clickButton({ ephemeral }, "run_view", { user: ALICE, value: view.value! });
+    const post = await h.slack.waitFor((c) => c.method === "chat.postMessage");
+    expect(post.args.channel).toBe(OPS);
+    assertBlockKit({ type: "message", blocks: post.args.blocks as Block[] });
+    expect(allText(post.args.blocks)).toContain(view.value!);
+    expect(actionIds(post.args.blocks as Block[])).toContain("run_refresh");
   });
 
   it("filters archived runs", async () => {
@@ -383,5 +400,112 @@ describe("secrets", () => {
     expect(logs.length).toBeGreaterThan(0);
     expect(logs).not.toContain(h.sandbox.token);
     expect(logs).not.toContain("xoxb-test-bot-token");
+  });
+});
+
+describe("nothing leaves a person without an answer", () => {
+  it("answers a command and a click even when the connection store fails", async () => {
+    const run = runWithStatus("active");
+    await h.driver.command(`show ${run.id}`, { channel: OPS, user: ALICE });
+    const post = await h.slack.waitFor((c) => c.method === "chat.postMessage");
+    const get = h.store.get;
+    h.store.get = () => Promise.reject(new Error("database is locked"));
+    try {
+      await h.driver.command(`show ${run.id}`, { channel: OPS, user: ALICE });
+      const reply = await lastResponse();
+      expect(allText(reply.blocks)).toContain("Something went wrong on my side");
+      expect(allText(reply.blocks)).not.toContain("database is locked");
+
+      const ts = post.response.ts as string;
+      await h.driver.clickButton({ channel: OPS, ts }, "run_refresh", { user: ALICE });
+      const click = await responseAfter(1);
+      expect(allText(click.blocks)).toContain("Something went wrong on my side");
+    } finally {
+      h.store.get = get;
+    }
+    expect(h.logs.join("\n")).toContain("database is locked");
+  });
+});
+
+describe("shutdown", () => {
+  it("lets a command already in hand finish before stop() resolves", async () => {
+    const own = await startHarness({ sandboxLatencyMs: 400 });
+    try {
+      const run = [...own.sandbox.state.runs.values()].find((r) => r.status === "active")!;
+      await own.driver.command(`show ${run.id}`, { channel: OPS, user: ALICE });
+      await eventually(() => expect(own.sandbox.requests.length).toBeGreaterThan(0));
+      await own.bot.stop();
+      expect(own.slack.callsTo("chat.postMessage")).toHaveLength(1);
+      expect(own.bot.ready).toBe(false);
+    } finally {
+      await own.close();
+    }
+  });
+
+  it("npm start: serves /healthz, and exits cleanly on SIGTERM", async () => {
+    const index = fileURLToPath(new URL("../../src/index.ts", import.meta.url));
+    const child = spawn(process.execPath, [index], {
+      env: {
+        PATH: process.env.PATH,
+        SLACK_BOT_TOKEN: "xoxb-test-bot-token-0123456789",
+        SLACK_SIGNING_SECRET: "test-signing-secret-abcdef",
+        SLACK_API_URL: h.slack.apiUrl,
+        TALLYFY_API_URL: h.sandbox.url,
+        TALLYFY_ACCESS_TOKEN: h.sandbox.token,
+        TALLYFY_ORG_ID: h.sandbox.orgId,
+        PORT: "0",
+      },
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.on("data", (d: Buffer) => {
+      stderr += d.toString();
+    });
+    const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
+    try {
+      const port = await eventually(() => {
+        const m = /listening on port (\d+)/.exec(stderr);
+        if (!m) throw new Error(`not listening yet: ${stderr}`);
+        return Number(m[1]);
+      }, 15_000);
+      expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+      child.kill("SIGTERM");
+      expect(await exited).toBe(0);
+      expect(stderr).toContain("SIGTERM received");
+      expect(stderr).not.toContain(h.sandbox.token);
+    } finally {
+      child.kill("SIGKILL");
+    }
+  }, 30_000);
+});
+
+describe("logging", () => {
+  it("never throws on circular context and keeps nested errors readable", () => {
+    const lines: string[] = [];
+    const logger = createLogger({ level: "debug", json: true, write: (l) => lines.push(l) });
+    const circular: Record<string, unknown> = { name: "socket" };
+    circular.self = circular;
+    const inner = new Error("connect ECONNREFUSED");
+    expect(() =>
+      logger.error("failed", { request: circular, wrapped: { original: inner }, n: 10n }),
+    ).not.toThrow();
+    const entry = JSON.parse(lines[0]!) as {
+      request: { self: string };
+      wrapped: { original: { message: string } };
+      n: string;
+    };
+    expect(entry.request.self).toBe("[circular]");
+    expect(entry.wrapped.original.message).toBe("connect ECONNREFUSED");
+    expect(entry.n).toBe("10");
+  });
+
+  it("routes Bolt's error objects with their message, redacted", () => {
+    const lines: string[] = [];
+    const logger = createLogger({ level: "debug", json: true, write: (l) => lines.push(l) });
+    boltLogger(logger).error(new Error("An API error occurred: invalid_auth xoxb-123-secret"));
+    const entry = JSON.parse(lines[0]!) as { msg: string; error: { stack: string } };
+    expect(entry.msg).toContain("An API error occurred: invalid_auth");
+    expect(entry.msg).not.toContain("xoxb-123-secret");
+    expect(entry.error.stack).toContain("commands.test.ts");
   });
 });

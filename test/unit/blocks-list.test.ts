@@ -154,6 +154,13 @@ describe("renderRunList", () => {
     expect(many.text).toBe(`Processes · 1–${LIST_MAX_ROWS} of 90`);
   });
 
+  it("stays inside Block Kit limits when Tallyfy sends an absurdly long run id", () => {
+    const long = makeRun({ id: "r".repeat(2_900), name: "Long id" });
+    const out = render(makePage([long], { total: 1, perPage: 10, currentPage: 1 }), { page: 1 });
+    const [row] = rows(out.blocks);
+    expect(row?.text?.text).toContain("Long id");
+  });
+
   it("explains an empty result and suggests what to try", () => {
     const out = render(makePage([], { total: 0, perPage: 10, currentPage: 1 }), {
       status: "active",

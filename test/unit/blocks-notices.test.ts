@@ -90,6 +90,19 @@ describe("tallyfyErrorText", () => {
         new TallyfyValidationError({ fieldErrors: { name: ["The name is required."] } }),
       ),
     ).toBe("Tallyfy didn't accept that: The name is required.");
+    // Laravel's generic top-level message says nothing; the field errors say what was wrong.
+    const laravel = tallyfyErrorText(
+      new TallyfyValidationError({
+        tallyfyMessage: "The given data was invalid.",
+        fieldErrors: {
+          name: ["The name may not be greater than 550 characters."],
+          "tags.0": ["The selected tags.0 is <invalid>."],
+        },
+      }),
+    );
+    expect(laravel).toBe(
+      "Tallyfy didn't accept that: The name may not be greater than 550 characters. The selected tags.0 is &lt;invalid&gt;.",
+    );
     expect(
       tallyfyErrorText(new TallyfyBadRequestError({ tallyfyMessage: "Process is archived" })),
     ).toBe("Tallyfy refused: Process is archived.");

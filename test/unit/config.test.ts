@@ -1,3 +1,5 @@
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../../src/config.ts";
 
@@ -85,5 +87,35 @@ describe("loadConfig", () => {
       TALLYFY_ALLOW_SHARED: "false",
     });
     expect(c.tallyfy.allowShared).toBe(false);
+  });
+});
+
+describe("start-up configuration", () => {
+  it("to run, needs TOKEN_ENCRYPTION_KEY unless there is a workspace connection", () => {
+    const msg = "TOKEN_ENCRYPTION_KEY is required";
+    expect(() => loadConfig(base)).not.toThrow();
+    expect(() => loadConfig(base, { toRun: true })).toThrow(msg);
+    expect(() => loadConfig({ ...base, TOKEN_ENCRYPTION_KEY: KEY }, { toRun: true })).not.toThrow();
+    const shared = { ...base, TALLYFY_ACCESS_TOKEN: "t", TALLYFY_ORG_ID: "o" };
+    expect(() => loadConfig(shared, { toRun: true })).not.toThrow();
+  });
+
+  it("npm start names every problem at once, the missing key included, with no stack trace", () => {
+    const index = fileURLToPath(new URL("../../src/index.ts", import.meta.url));
+    const run = spawnSync(process.execPath, [index], {
+      env: { PATH: process.env.PATH, PORT: "nope" },
+      encoding: "utf8",
+      timeout: 20_000,
+    });
+    expect(run.status).toBe(1);
+    for (const name of [
+      "SLACK_BOT_TOKEN",
+      "SLACK_SIGNING_SECRET",
+      "PORT",
+      "TOKEN_ENCRYPTION_KEY",
+    ]) {
+      expect(run.stderr).toContain(`- ${name}`);
+    }
+    expect(run.stderr).not.toMatch(/\n\s+at /);
   });
 });
