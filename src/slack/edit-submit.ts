@@ -16,7 +16,14 @@ import {
   readKickoffState,
 } from "../blocks/kickoff/index.ts";
 import { type EditMeta, editFormView, editMessageView } from "../blocks/modals/edit-views.ts";
-import { RUN_BLOCK, type RunFormValues, readRunForm } from "../blocks/modals/run-form.ts";
+import {
+  NAME_MAX,
+  RUN_BLOCK,
+  type RunFormValues,
+  readBackAs,
+  readRunForm,
+  SUMMARY_MAX,
+} from "../blocks/modals/run-form.ts";
 import { mapValidationError } from "../blocks/modals/validation-map.ts";
 import { tallyfyErrorText } from "../blocks/notices.ts";
 import { mrkdwnText } from "../blocks/text.ts";
@@ -243,9 +250,13 @@ async function wantedChanges(
   slack: Map<number, string>,
 ): Promise<Wanted> {
   const errors: Record<string, string> = {};
+  // A name or summary left as the form showed it is not sent: the form clips and trims what
+  // it shows, and sending that back would cut the stored text.
   const changes: RunChanges = {
-    name: values.name,
-    summary: values.summary,
+    ...(values.name !== readBackAs(fresh.name, NAME_MAX) ? { name: values.name } : {}),
+    ...(values.summary !== readBackAs(fresh.summary, SUMMARY_MAX)
+      ? { summary: values.summary }
+      : {}),
     preventGuestComment: values.preventGuestComment ?? false,
     tags: values.tags.map((t) => t.id),
   };

@@ -134,9 +134,11 @@ async function reload(deps: Deps, body: BlockAction, client: WebClient): Promise
       : editFormFromTallyfy(deps, actor.api, meta).catch((error: unknown) =>
           failureView(deps, error, { ...who, runRef: meta.runId }),
         );
-  const hash = await updateModal(client, view.id, view.hash, editLoadingView(meta), deps.logger);
-  if (hash === undefined) return;
-  await updateModal(client, view.id, hash, await next, deps.logger);
+  const loading = editLoadingView(meta);
+  const hash = await updateModal(client, view.id, view.hash, loading, deps.logger, {
+    explain: false,
+  });
+  await updateModal(client, view.id, hash ?? view.hash, await next, deps.logger);
 }
 
 export function registerEdit(app: App, deps: Deps): void {

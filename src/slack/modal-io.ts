@@ -54,9 +54,28 @@ export async function openModal(
   }
 }
 
+/** Slack's answers meaning the person moved on: the view changed or was closed. */
+const MOVED_ON = new Set(["hash_conflict", "not_found"]);
+
+/** Stands in for a view Slack refused, so the modal never stays on "Loading…" or "Saving…". */
+export function refusedView(title: ModalView["title"], code: string | undefined): ModalView {
+  const why = code ? ` (${code})` : "";
+  return {
+    type: "modal",
+    title,
+    close: { type: "plain_text", text: "Close" },
+    blocks: renderNotice(
+      "error",
+      `Slack wouldn't show the next step${why}. Close this window and try again; if you were saving something, check Tallyfy first to see whether it went through.`,
+    ).blocks,
+  };
+}
+
 /**
  * views.update guarded by `hash` when given: a hash conflict means the person moved on (picked
- * another template, reloaded), so the stale update is dropped. Returns the new hash.
+ * another template, reloaded), so the stale update is dropped. When Slack refuses the view for
+ * another reason, a short explanation replaces it (unless `explain` is false: the view shown
+ * now is still a fine answer). Returns the new hash, undefined when `view` was not shown.
  */
 export async function updateModal(
   client: WebClient,
@@ -64,14 +83,35 @@ export async function updateModal(
   hash: string | undefined,
   view: ModalView,
   logger: Logger,
+  { explain = true }: { explain?: boolean } = {},
 ): Promise<string | undefined> {
-  try {
-    const res = await client.views.update({ view_id: viewId, ...(hash ? { hash } : {}), view });
+  const update = async (next: ModalView) => {
+    const res = await client.views.update({
+      view_id: viewId,
+      ...(hash ? { hash } : {}),
+      view: next,
+    });
     return res.view?.hash ?? undefined;
+  };
+  try {
+    return await update(view);
   } catch (error) {
     const code = slackErrorCode(error);
-    const level = code === "hash_conflict" || code === "not_found" ? "info" : "warn";
-    logger[level]("views.update skipped", { viewId, code, error: (error as Error).message });
+    const movedOn = code !== undefined && MOVED_ON.has(code);
+    logger[movedOn ? "info" : "warn"]("views.update skipped", {
+      viewId,
+      code,
+      error: (error as Error).message,
+    });
+    if (movedOn || !explain) return undefined;
+    try {
+      await update(refusedView(view.title, code));
+    } catch (again) {
+      logger.warn("views.update of the explanation failed", {
+        viewId,
+        code: slackErrorCode(again),
+      });
+    }
     return undefined;
   }
 }
@@ -99,9 +139,10 @@ export async function updateWhenReady(
     await updateModal(client, viewId, hash, first, logger);
     return;
   }
-  const next = await updateModal(client, viewId, hash, interim, logger);
-  if (next === undefined) return;
-  await updateModal(client, viewId, next, await work, logger);
+  // Without the interim view, the work's view still goes out on the original hash (a conflict
+  // drops it, as it should).
+  const next = await updateModal(client, viewId, hash, interim, logger, { explain: false });
+  await updateModal(client, viewId, next ?? hash, await work, logger);
 }
 
 /** A RespondFn posting to a response_url kept from an earlier interaction. */

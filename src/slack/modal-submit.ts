@@ -5,6 +5,7 @@
  */
 import type { ModalView } from "@slack/types";
 import type { Logger } from "../log.ts";
+import { updateModal } from "./modal-io.ts";
 import type { WebClient } from "./web-client.ts";
 
 /** Leaves headroom under Slack's 3 s for the ack to travel back. */
@@ -69,19 +70,13 @@ export async function answerSubmission(o: AnswerOptions): Promise<void> {
   }
   if (!outcome.after) return;
   const next = await outcome.after();
-  if (next && !closed) await updateView(o, next);
+  // The view on screen already answers; a refused refinement of it needs no explanation.
+  if (next && !closed) await updateView(o, next, false);
 }
 
-async function updateView(o: AnswerOptions, view: ModalView): Promise<void> {
-  try {
-    await o.client.views.update({ view_id: o.viewId, view });
-  } catch (error) {
-    // The person may have closed the modal meanwhile; nothing else to tell them there.
-    o.logger.warn("views.update after a submission failed", {
-      viewId: o.viewId,
-      error: (error as Error).message,
-    });
-  }
+/** `explain`: replace a view Slack refuses with an explanation (never leave "working…" up). */
+async function updateView(o: AnswerOptions, view: ModalView, explain = true): Promise<void> {
+  await updateModal(o.client, o.viewId, undefined, view, o.logger, { explain });
 }
 
 /**

@@ -166,6 +166,20 @@ describe("saving", () => {
     expect(h.slack.callsTo("chat.update")).toEqual([]);
   });
 
+  it("a summary longer than the form holds, or padded, is not rewritten by an unrelated edit", async () => {
+    const long = `${"Background. ".repeat(200)}\n`;
+    sandboxRun().summary = long;
+    sandboxRun().name = "  Padded name ";
+    const { form } = await editFromCard();
+    expect(block(form, "run_summary").element.initial_value.length).toBeLessThan(long.length);
+    await h.driver.submitView(form.id, { [ko(F.fullName)]: { value: "Maria García" } });
+    const body = puts()[0]?.body as Json;
+    expect(Object.keys(body).sort()).toEqual(["groups", "prerun", "users"]);
+    expect(sandboxRun().summary).toBe(long);
+    expect(sandboxRun().name).toBe("  Padded name ");
+    await redraw();
+  });
+
   it("warns when the run changed in Tallyfy after opening; saving again overwrites", async () => {
     const { form } = await editFromCard();
     const run = sandboxRun();

@@ -106,6 +106,14 @@ describe("opening", () => {
     expect(view.id).toBe(open.response.view.id);
   });
 
+  it("never leaves the modal on its loading view when Slack refuses the form", async () => {
+    h.slack.failNext("views.update", "invalid_arguments");
+    await h.driver.command("launch Employee Onboarding");
+    const view = await aliceView((v) => !text(v).includes("Looking for templates"));
+    expect(text(view)).toContain("Slack wouldn't show the next step (invalid_arguments)");
+    expect(view.view.submit).toBeNull();
+  });
+
   it("with no words opens the picker without asking Tallyfy; the picker searches", async () => {
     await h.driver.command("launch");
     const picker = await aliceView((v) =>

@@ -159,13 +159,52 @@ describe("edit form", () => {
     });
   });
 
-  it("keeps metadata within 3000 characters with a long response_url", () => {
-    const long = {
-      ...meta,
-      origin: { kind: "response_url" as const, url: `https://hooks.slack.com/${"x".repeat(400)}` },
-    };
-    const view = editForm({ meta: long });
-    expect(view.private_metadata.length).toBeLessThanOrEqual(3000);
+  it("keeps metadata within 3000 characters however long the response_url", () => {
+    const url = `https://hooks.slack.com/${"x".repeat(3000)}`;
+    const onCard = editForm({
+      meta: { ...meta, origin: { kind: "message", channel: "C0OPS", ts: "1.2", url } },
+    });
+    expect(onCard.private_metadata.length).toBeLessThanOrEqual(3000);
+    expect(decodeEditMeta(onCard.private_metadata)).toMatchObject({
+      runId: meta.runId,
+      origin: { kind: "message", channel: "C0OPS", ts: "1.2" },
+    });
+    const viaUrl = editForm({ meta: { ...meta, origin: { kind: "response_url", url } } });
+    expect(viaUrl.private_metadata.length).toBeLessThanOrEqual(3000);
+    expect(decodeEditMeta(viaUrl.private_metadata)?.runId).toBe(meta.runId);
+    // a short url is kept
+    const short = editForm({
+      meta: { ...meta, origin: { kind: "response_url", url: "https://h/1" } },
+    });
+    expect(decodeEditMeta(short.private_metadata)?.origin).toEqual({
+      kind: "response_url",
+      url: "https://h/1",
+    });
+  });
+
+  it("a form that fits still fits with the concurrent-change warning and Reload", () => {
+    const many = (n: number) =>
+      templateSchema.parse({
+        id: "tpl_many",
+        title: "Audit",
+        prerun: Array.from({ length: n }, (_, i) => ({
+          id: `q${i}`,
+          label: `Q${i}`,
+          field_type: "text",
+          position: i,
+        })),
+      });
+    const largest = editForm({ template: many(91), answers: {} });
+    expect(largest.submit.text).toBe("Save");
+    const warned = editForm({
+      template: many(91),
+      answers: {},
+      notice: { tone: "warning", mrkdwn: "Changed in Tallyfy." },
+      reload: true,
+    });
+    expect(warned.blocks).toHaveLength(100);
+    expect(warned.submit.text).toBe("Save");
+    expect(editForm({ template: many(92), answers: {} }).submit).toBeUndefined();
   });
 
   it("says a template with too many fields must be edited in Tallyfy", () => {

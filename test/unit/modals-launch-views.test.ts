@@ -176,7 +176,7 @@ describe("launch form", () => {
     expect(link.accessory.url).toBe(WEB);
   });
 
-  it("fills the modal up to 100 blocks and refuses one field more, dropping none", () => {
+  it("fills the modal up to 100 blocks, room for a notice kept, and refuses one field more", () => {
     const many = (n: number) =>
       templateSchema.parse({
         id: "tpl_many",
@@ -188,12 +188,16 @@ describe("launch form", () => {
           position: i,
         })),
       });
-    const fits = form({ template: many(91) });
-    expect(fits.blocks).toHaveLength(100);
+    const fits = form({ template: many(90) });
+    expect(fits.blocks).toHaveLength(99);
     expect(fits.submit.text).toBe("Launch");
-    const tooMany = form({ template: many(92) });
+    // the same form back after an error: the notice fits, nothing is dropped
+    const withNotice = form({ template: many(90), notice: { tone: "error", mrkdwn: "Refused." } });
+    expect(withNotice.blocks).toHaveLength(100);
+    expect(withNotice.submit.text).toBe("Launch");
+    const tooMany = form({ template: many(91) });
     expect(tooMany.submit).toBeUndefined();
-    expect(allText(tooMany)).toContain("has 92 kick-off fields");
+    expect(allText(tooMany)).toContain("has 91 kick-off fields");
   });
 
   it("gives back exactly the initial values when submitted untouched", () => {

@@ -81,6 +81,39 @@ describe("answerSubmission", () => {
   });
 });
 
+describe("answerSubmission when Slack refuses the late result", () => {
+  it("replaces the pending view with an explanation instead of leaving it up", async () => {
+    const updates: { view: ModalView }[] = [];
+    let refuse = true;
+    const client = {
+      views: {
+        update: async (args: { view: ModalView }) => {
+          updates.push(args);
+          if (refuse) {
+            refuse = false;
+            throw Object.assign(new Error("invalid_arguments"), {
+              data: { error: "invalid_arguments" },
+            });
+          }
+          return { ok: true };
+        },
+      },
+    } as unknown as WebClient;
+    await answerSubmission({
+      ack: async () => {},
+      client,
+      viewId: "V1",
+      startedAt: Date.now(),
+      deadlineMs: 20,
+      pendingView: view("Working"),
+      work: later(80, { view: view("Form with errors") }),
+      logger: silentLogger,
+    });
+    expect(updates).toHaveLength(2);
+    expect(JSON.stringify(updates[1]?.view.blocks)).toContain("Slack wouldn't show the next step");
+  });
+});
+
 describe("OnceRegistry", () => {
   it("runs a key once and shares the promise", async () => {
     const r = new OnceRegistry<number>();

@@ -8,6 +8,7 @@ import {
   contextLine,
   FORM_NOTICE_BLOCK,
   linkButton,
+  METADATA_MAX,
   MODAL_MAX_BLOCKS,
   modal,
   noticeBlocks,
@@ -38,21 +39,28 @@ export interface EditMeta {
   nonce?: string | undefined;
 }
 
+/**
+ * Fits private_metadata's 3000 characters for any run: an over-long response_url is left out
+ * first (the card is then redrawn by channel and ts, or posted afresh), never the run itself.
+ */
 export function encodeEditMeta(m: EditMeta): string {
-  const o =
-    m.origin?.kind === "message"
-      ? { c: m.origin.channel, ts: m.origin.ts, u: m.origin.url }
-      : m.origin?.kind === "response_url"
-        ? { u: m.origin.url }
-        : undefined;
-  return JSON.stringify({
-    r: m.runId,
-    t: m.templateId,
-    lu: m.lastUpdated,
-    o,
-    c: m.channelId,
-    n: m.nonce,
-  });
+  const encode = (origin: EditOrigin | undefined) =>
+    JSON.stringify({
+      r: m.runId,
+      t: m.templateId,
+      lu: m.lastUpdated,
+      o:
+        origin?.kind === "message"
+          ? { c: origin.channel, ts: origin.ts, u: origin.url }
+          : origin?.kind === "response_url"
+            ? { u: origin.url }
+            : undefined,
+      c: m.channelId,
+      n: m.nonce,
+    });
+  const full = encode(m.origin);
+  if (full.length <= METADATA_MAX || !m.origin) return full;
+  return encode(m.origin.kind === "message" ? { ...m.origin, url: undefined } : undefined);
 }
 
 export function decodeEditMeta(raw: string | undefined): EditMeta | undefined {
@@ -148,15 +156,16 @@ export function editFormView(o: EditFormOptions): ModalView {
     });
   }
   const fields = o.template.prerun.length;
-  const blocks: KnownBlock[] = [
-    ...top,
+  const form: KnownBlock[] = [
     ...nameSummaryBlocks(o.values),
     ...(fields ? [contextLine(`*Kick-off form* · ${fields} field${fields === 1 ? "" : "s"}`)] : []),
     ...kickoff.blocks,
     { type: "divider" },
     ...ownershipBlocks(o.values, { withGuestComments: true }),
   ];
-  if (blocks.length > MODAL_MAX_BLOCKS) {
+  // Room for the notice and Reload is kept even without them, so a form that comes back with
+  // an error or a concurrent-change warning (and every value typed) still fits.
+  if (Math.max(top.length, 2) + form.length > MODAL_MAX_BLOCKS) {
     return editMessageView(
       "warning",
       `*${mrkdwnText(o.run.name, 300)}* has ${fields} kick-off fields: more than a Slack form can hold, and I won't leave any out. Edit it in Tallyfy instead.`,
@@ -169,6 +178,6 @@ export function editFormView(o: EditFormOptions): ModalView {
     submit: "Save",
     close: "Cancel",
     privateMetadata: encodeEditMeta(o.meta),
-    blocks,
+    blocks: [...top, ...form],
   });
 }

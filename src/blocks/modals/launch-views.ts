@@ -252,7 +252,9 @@ export function launchFormView(o: LaunchFormOptions): ModalView {
     { type: "divider" },
     ...ownershipBlocks(o.values, { withChannel: true }),
   ];
-  if (top.length + form.length > MODAL_MAX_BLOCKS) {
+  // The notice's block is kept free even without one, so a form that comes back with an error
+  // (and every value typed) still fits instead of turning into "too many fields".
+  if (Math.max(top.length, 2) + form.length > MODAL_MAX_BLOCKS) {
     return cannot(
       `${title} has ${template.prerun.length} kick-off fields: more than a Slack form can hold, and I won't leave any out. Launch it in Tallyfy instead.`,
     );

@@ -69,6 +69,14 @@ export function tagOption(tag: TagChoice): PlainTextOption {
   return { text: text(plainLine(tag.title || tag.id, 75)), value: tag.id.slice(0, 150) };
 }
 
+/**
+ * A stored name or summary as the form gives it back when left alone: clipped to the input's
+ * max_length, then trimmed by readRunForm. Equal to the submitted value means "not changed".
+ */
+export function readBackAs(stored: string | null | undefined, max: number): string {
+  return (stored ?? "").slice(0, max).trim();
+}
+
 /** Name and summary: they go at the top of the form. */
 export function nameSummaryBlocks(values: RunFormValues, opts: RunFormOptions = {}): KnownBlock[] {
   return [
