@@ -19,7 +19,10 @@ const UNEXPECTED = "Something went wrong on my side, sorry. Please try again in 
 export async function describeFailure(deps: Deps, error: unknown, ctx: FailureContext) {
   const actorKind = error instanceof TallyfyAuthError ? await actorKindOf(deps, ctx) : undefined;
   if (error instanceof TallyfyAuthError && actorKind === "user") {
-    await deps.store.markInvalid(ctx.teamId, ctx.userId);
+    // The person must hear to reconnect even if the store cannot record it right now.
+    await deps.store.markInvalid(ctx.teamId, ctx.userId).catch((e: unknown) => {
+      deps.logger.error("could not mark a rejected token invalid", { what: ctx.what, error: e });
+    });
     deps.logger.warn("stored Tallyfy token rejected; marked invalid", {
       what: ctx.what,
       userId: ctx.userId,
