@@ -232,9 +232,9 @@ async function postLaunchCard(
   responseUrl: string | undefined,
 ): Promise<CardResult> {
   try {
-    // The launch answers with a bare run (tags as ids, no next task); the card wants details.
-    const detailed = await api.runs.get(run.id, { policy: BACKGROUND }).catch(() => run);
-    const card = await buildCard(deps, api, detailed, {
+    // Drawn from the launch's own answer: one Tallyfy request per launch. buildCard names the
+    // tags from the cached tag list; the next task shows on the first Refresh.
+    const card = await buildCard(deps, api, run, {
       lastAction: { text: actionLine("Launched", userId, deps.now()) },
     });
     await postCard(client, channelId, card, responseUrl ? respondVia(responseUrl) : undefined);

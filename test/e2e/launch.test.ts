@@ -224,8 +224,10 @@ describe("launching", () => {
     );
     expect(text(card.args)).toContain("Onboarding – Maria Lopez");
     expect(text(card.args)).toContain(`Launched by <@${ALICE}>`);
-    // the card is drawn from the run read back in full: tag titles, not ids
+    // the card is drawn from the launch's answer (one request in all), with tag titles, not ids
     expect(text(card.args)).toContain("Urgent, Onboarding");
+    const runRequests = h.sandbox.requests.filter((r) => r.path.includes("/runs"));
+    expect(runRequests.map((r) => r.method)).toEqual(["POST"]);
     const done = await aliceView((v) => text(v).includes("The status card is in"));
     expect(text(done)).toContain("<#C0OPS>");
   });
