@@ -1,10 +1,12 @@
 import type { Server } from "node:http";
 import {
   App,
+  type Authorize,
   type Logger as BoltLogger,
   HTTPReceiver,
   LogLevel,
   SocketModeReceiver,
+  webApi,
 } from "@slack/bolt";
 import { createIdentity } from "./accounts/identity.ts";
 import type { Config } from "./config.ts";
@@ -74,6 +76,25 @@ export function boltLogger(logger: Logger): BoltLogger {
   };
 }
 
+/**
+ * The bot's identity from one auth.test, asked on first use and then kept (a failure is asked
+ * again next time). Bolt's own `token` + `tokenVerificationEnabled: false` asks auth.test on
+ * every incoming request, before any listener can ack.
+ */
+function authorizeOnce(client: webApi.WebClient, botToken: string): Authorize<boolean> {
+  let identity: Promise<{ botId?: string; botUserId?: string }> | undefined;
+  return async () => {
+    identity ??= client.auth.test().then(
+      (r) => ({ botId: r.bot_id, botUserId: r.user_id }),
+      (error: unknown) => {
+        identity = undefined;
+        throw error;
+      },
+    );
+    return { botToken, ...(await identity) };
+  };
+}
+
 export function createBot(opts: BotOptions): Bot {
   const { config, logger } = opts;
   registerSecret(config.slack.botToken);
@@ -110,14 +131,18 @@ export function createBot(opts: BotOptions): Bot {
         processBeforeResponse: false,
       });
 
+  const clientOptions = config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {};
+  // Our own client with the bot token: app.client (identity lookups, replies outside a
+  // listener) and the one auth.test. Start-up never waits for Slack; the token is checked on
+  // first use.
+  const client = new webApi.WebClient(config.slack.botToken, { ...clientOptions, logger: bLogger });
   const app = new App({
-    token: config.slack.botToken,
     receiver,
     logger: bLogger,
-    clientOptions: config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {},
-    // auth.test would make start-up depend on Slack being reachable; the token is checked on first use.
-    tokenVerificationEnabled: false,
+    clientOptions,
+    authorize: authorizeOnce(client, config.slack.botToken),
   });
+  app.client = client;
 
   const deps: Deps = {
     config,

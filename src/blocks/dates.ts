@@ -3,7 +3,7 @@
  * time zone, with a UTC fallback for clients (and notifications) that cannot render them.
  */
 import { tz } from "@date-fns/tz";
-import { format } from "date-fns";
+import { format } from "date-fns/format";
 import { escapeMrkdwn, truncate } from "./text.ts";
 
 export const DATE_TIME = "{date_short_pretty} at {time}";

@@ -379,6 +379,14 @@ describe("request verification", () => {
     expect(good.status).toBe(200);
   });
 
+  it("asks Slack who the bot is once, not on every request", async () => {
+    for (let i = 0; i < 3; i++) await h.driver.command("help");
+    const run = runWithStatus("active");
+    await h.driver.command(`show ${run.id}`, { channel: OPS });
+    await h.slack.waitFor((c) => c.method === "chat.postMessage");
+    expect(h.slack.callsTo("auth.test").length).toBeLessThanOrEqual(1);
+  });
+
   it("serves /healthz once ready", async () => {
     const res = await fetch(`http://127.0.0.1:${h.port}/healthz`);
     expect(res.status).toBe(200);
