@@ -19,6 +19,7 @@ import type { Deps } from "./slack/deps.ts";
 import { createModalOpeners } from "./slack/modals.ts";
 import { register as registerOptions } from "./slack/options.ts";
 import { register as registerViews } from "./slack/views.ts";
+import { createWorkQueue } from "./slack/work-queue.ts";
 import { createPendingCommands, type PendingCommands } from "./store/pending.ts";
 import type { ConnectionStore } from "./store/store.ts";
 import { BACKGROUND, type CallPolicy, INTERACTIVE, type Tallyfy } from "./tallyfy/api.ts";
@@ -95,6 +96,9 @@ function authorizeOnce(client: webApi.WebClient, botToken: string): Authorize<bo
   };
 }
 
+/** Post-ack work running at once; the rest waits its turn (see slack/work-queue.ts). */
+const BACKGROUND_CONCURRENCY = 16;
+
 export function createBot(opts: BotOptions): Bot {
   const { config, logger } = opts;
   registerSecret(config.slack.botToken);
@@ -153,6 +157,7 @@ export function createBot(opts: BotOptions): Bot {
     identity: createIdentity({ client: () => app.client, logger }),
     now: opts.now ?? (() => new Date()),
     policies: opts.policies ?? { interactive: INTERACTIVE, background: BACKGROUND },
+    background: createWorkQueue(BACKGROUND_CONCURRENCY),
   };
   const inFlight = trackInFlight(app);
   const modals = createModalOpeners(deps);

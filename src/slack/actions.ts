@@ -48,18 +48,20 @@ export function register(app: App, deps: Deps, modals: ModalOpeners): void {
   /**
    * Acks, then runs `work`; whatever fails, the person who clicked gets an answer.
    * `valueIsRunId`: the button's value names the run (so a "not found" can name it).
+   * `queued`: the work waits its turn in deps.background (never for buttons opening a modal).
    */
   const button =
     (
       what: string,
       work: (args: ButtonArgs, ctx: CommandContext) => Promise<void>,
       valueIsRunId = true,
+      queued = false,
     ) =>
     async (args: ButtonArgs) => {
       await args.ack();
       const ctx = contextOf(args);
       try {
-        await work(args, ctx);
+        await (queued ? deps.background.run(() => work(args, ctx)) : work(args, ctx));
       } catch (error) {
         const runRef = valueIsRunId ? args.action.value || undefined : undefined;
         await replyFailure(deps, args.respond, error, { ...ctx, runRef, what });
@@ -67,24 +69,34 @@ export function register(app: App, deps: Deps, modals: ModalOpeners): void {
     };
 
   const cardAction = (kind: RunActionKind) =>
-    button(kind, async (args, ctx) => {
-      const runId = args.action.value ?? "";
-      // Clicks act as the person who clicks, not the person who posted the card.
-      const actor = await actorOrPrompt(deps, ctx);
-      if (!actor) return;
-      try {
-        const card = await actAndRender(deps, actor.api, kind, runId, ctx.userId);
-        await redrawWithFallback(
-          deps,
-          args.client,
-          locationOf(args.body, args.respond),
-          card,
-          args.respond,
-        );
-      } catch (error) {
-        await replyFailure(deps, args.respond, error, { ...ctx, actor, runRef: runId, what: kind });
-      }
-    });
+    button(
+      kind,
+      async (args, ctx) => {
+        const runId = args.action.value ?? "";
+        // Clicks act as the person who clicks, not the person who posted the card.
+        const actor = await actorOrPrompt(deps, ctx);
+        if (!actor) return;
+        try {
+          const card = await actAndRender(deps, actor.api, kind, runId, ctx.userId);
+          await redrawWithFallback(
+            deps,
+            args.client,
+            locationOf(args.body, args.respond),
+            card,
+            args.respond,
+          );
+        } catch (error) {
+          await replyFailure(deps, args.respond, error, {
+            ...ctx,
+            actor,
+            runRef: runId,
+            what: kind,
+          });
+        }
+      },
+      true,
+      true,
+    );
 
   app.action<BlockAction<ButtonAction>>(ACTION.archive, cardAction("archive"));
   app.action<BlockAction<ButtonAction>>(ACTION.activate, cardAction("activate"));
@@ -104,23 +116,28 @@ export function register(app: App, deps: Deps, modals: ModalOpeners): void {
 
   app.action<BlockAction<ButtonAction>>(
     ACTION.view,
-    button("view", async (args, ctx) => {
-      const runId = args.action.value ?? "";
-      const actor = await actorOrPrompt(deps, ctx);
-      if (!actor) return;
-      try {
-        const run = await actor.api.runs.get(runId, { policy: deps.policies.background });
-        const card = await buildCard(deps, actor.api, run);
-        await postCard(args.client, ctx.channelId, card, args.respond);
-      } catch (error) {
-        await replyFailure(deps, args.respond, error, {
-          ...ctx,
-          actor,
-          runRef: runId,
-          what: "view",
-        });
-      }
-    }),
+    button(
+      "view",
+      async (args, ctx) => {
+        const runId = args.action.value ?? "";
+        const actor = await actorOrPrompt(deps, ctx);
+        if (!actor) return;
+        try {
+          const run = await actor.api.runs.get(runId, { policy: deps.policies.background });
+          const card = await buildCard(deps, actor.api, run);
+          await postCard(args.client, ctx.channelId, card, args.respond);
+        } catch (error) {
+          await replyFailure(deps, args.respond, error, {
+            ...ctx,
+            actor,
+            runRef: runId,
+            what: "view",
+          });
+        }
+      },
+      true,
+      true,
+    ),
   );
 
   app.action<BlockAction<ButtonAction>>(
@@ -133,6 +150,7 @@ export function register(app: App, deps: Deps, modals: ModalOpeners): void {
         await listPage(deps, actor, ctx, decodeListState(args.action.value ?? ""), true);
       },
       false,
+      true,
     ),
   );
 

@@ -41,18 +41,24 @@ export function register(app: App, deps: Deps, modals: ModalOpeners): void {
       return;
     }
     await ack();
-    await dispatch(deps, modals, {
-      teamId: command.team_id,
-      userId: command.user_id,
-      channelId: command.channel_id,
-      text: command.text,
-      triggerId: command.trigger_id,
-      responseUrl: command.response_url,
-      respond,
-      client,
-    });
+    const work = () =>
+      dispatch(deps, modals, {
+        teamId: command.team_id,
+        userId: command.user_id,
+        channelId: command.channel_id,
+        text: command.text,
+        triggerId: command.trigger_id,
+        responseUrl: command.response_url,
+        respond,
+        client,
+      });
+    // Commands that open a modal must reach views.open within the trigger's 3 s: never queued.
+    await (QUEUED.has(parsed.name) ? deps.background.run(work) : work());
   });
 }
+
+/** Commands whose work is Tallyfy calls and a reply: they wait their turn after the ack. */
+const QUEUED = new Set(["list", "show", "archive", "activate"]);
 
 /**
  * Runs a `/tallyfy` command after the ack; also used to replay a command after connecting.

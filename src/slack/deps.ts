@@ -4,6 +4,7 @@ import type { Logger } from "../log.ts";
 import type { PendingCommands } from "../store/pending.ts";
 import type { ConnectionStore } from "../store/store.ts";
 import type { CallPolicy, Tallyfy } from "../tallyfy/api.ts";
+import type { WorkQueue } from "./work-queue.ts";
 
 /** Everything listeners need, injected so tests can pass fakes. */
 export interface Deps {
@@ -16,4 +17,6 @@ export interface Deps {
   now: () => Date;
   /** Budgets for Tallyfy calls inside the ack window and after it. */
   policies: { interactive: CallPolicy; background: CallPolicy };
+  /** Post-ack work (Tallyfy reads and card posts), a few at a time. */
+  background: WorkQueue;
 }

@@ -6,6 +6,7 @@ import { silentLogger } from "../../src/log.ts";
 import { actorOrPrompt } from "../../src/slack/actor-gate.ts";
 import type { Deps } from "../../src/slack/deps.ts";
 import { describeFailure } from "../../src/slack/reply.ts";
+import { createWorkQueue } from "../../src/slack/work-queue.ts";
 import { createMemoryStore, createPendingCommands } from "../../src/store/index.ts";
 import { BACKGROUND, INTERACTIVE, type Tallyfy } from "../../src/tallyfy/api.ts";
 import { TallyfyAuthError } from "../../src/tallyfy/errors.ts";
@@ -32,6 +33,7 @@ function deps(shared: boolean): Deps {
     identity: {} as Identity,
     now: () => new Date(),
     policies: { interactive: INTERACTIVE, background: BACKGROUND },
+    background: createWorkQueue(1),
   };
 }
 
