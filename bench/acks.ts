@@ -82,19 +82,30 @@ export async function measureAcks(
         await run(ctx, target, cmd.text, warm, concurrency);
         if (target === ctx.bot) await drain(ctx, m, cmd.outcome, warm);
       }
-      const base = await run(ctx, ctx.baseline, cmd.text, requests, concurrency);
-      const m = await ctx.control.marks();
-      const bot = await run(ctx, ctx.bot, cmd.text, requests, concurrency);
-      const followUp = await drain(ctx, m, cmd.outcome, requests);
+      // Two rounds, baseline then bot, so drift during the run (other processes, thermal)
+      // lands on both alike.
+      const baseSamples: Sample[] = [];
+      const botSamples: Sample[] = [];
+      const followUps: FollowUp[] = [];
+      let botSeconds = 0;
+      for (const half of [Math.ceil(requests / 2), Math.floor(requests / 2)]) {
+        baseSamples.push(...(await run(ctx, ctx.baseline, cmd.text, half, concurrency)).samples);
+        const m = await ctx.control.marks();
+        const bot = await run(ctx, ctx.bot, cmd.text, half, concurrency);
+        botSamples.push(...bot.samples);
+        botSeconds += bot.seconds;
+        followUps.push(await drain(ctx, m, cmd.outcome, half));
+      }
+      const followUp = mergeFollowUps(followUps);
       phases.push({
         command: cmd.name,
         concurrency,
-        bot: latency(bot.samples.map((s) => s.ms)),
-        baseline: latency(base.samples.map((s) => s.ms)),
-        botAckErrors: ackErrors(bot.samples).kinds,
-        baselineAckErrors: ackErrors(base.samples).kinds,
+        bot: latency(botSamples.map((s) => s.ms)),
+        baseline: latency(baseSamples.map((s) => s.ms)),
+        botAckErrors: ackErrors(botSamples).kinds,
+        baselineAckErrors: ackErrors(baseSamples).kinds,
         followUp,
-        botRate: requests / bot.seconds,
+        botRate: requests / botSeconds,
       });
       ctx.log(
         `  ${cmd.name} c=${concurrency}: bot p99 ${phases.at(-1)!.bot.p99.toFixed(1)} ms, baseline p99 ${phases.at(-1)!.baseline.p99.toFixed(1)} ms, follow-up ${followUp.done}/${followUp.expected} in ${followUp.drainMs} ms, ${followUp.errors} errors`,
@@ -102,6 +113,17 @@ export async function measureAcks(
     }
   }
   return phases;
+}
+
+function mergeFollowUps(parts: FollowUp[]): FollowUp {
+  return {
+    done: parts.reduce((n, p) => n + p.done, 0),
+    expected: parts.reduce((n, p) => n + p.expected, 0),
+    errors: parts.reduce((n, p) => n + p.errors, 0),
+    details: parts.flatMap((p) => p.details),
+    drainMs: Math.max(...parts.map((p) => p.drainMs)),
+    botLogProblems: parts.reduce((n, p) => n + p.botLogProblems, 0),
+  };
 }
 
 export interface RateStep {

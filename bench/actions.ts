@@ -37,7 +37,7 @@ export interface Counted {
   count: number;
   /** e.g. "GET /organizations/:org/runs/:id" */
   requests: string[];
-  /** Slack Web API calls in the same window, e.g. { "chat.update": 1 }. */
+  /** Slack Web API calls and response_url posts in the same window, e.g. { "chat.update": 1 }. */
   slack: Record<string, number>;
 }
 
@@ -76,6 +76,8 @@ async function counted(ctx: BenchContext, act: () => Promise<void>): Promise<Cou
   for (const call of await ctx.control.calls(before.calls)) {
     slack[call.method] = (slack[call.method] ?? 0) + 1;
   }
+  const posts = (await ctx.control.marks()).responses - before.responses;
+  if (posts > 0) slack.response_url = posts;
   return {
     count: reqs.length,
     requests: reqs.map((r) => `${r.method} ${normalisePath(r.path)}`),

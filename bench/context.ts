@@ -40,7 +40,7 @@ export interface FollowUp {
   /** Slack calls that failed, refused response_url posts, error notices shown to the user. */
   errors: number;
   details: string[];
-  /** From the last ack to the last outcome, or to giving up. */
+  /** From the last ack until every outcome was seen (polled every 100 ms), or to giving up. */
   drainMs: number;
   botLogProblems: number;
 }
@@ -88,7 +88,9 @@ export async function drain(
   let last = -1;
   let lastProgress = Date.now();
   let summary = await ctx.control.summary(marks);
+  let finishedAt = Date.now();
   for (;;) {
+    finishedAt = Date.now();
     const done = outcomesOf(kind, summary);
     const { errors } = followUpErrors(summary);
     if (done + errors >= expected) break;
@@ -111,7 +113,7 @@ export async function drain(
     expected,
     errors: errors + Math.max(0, expected - done - errors),
     details,
-    drainMs: Date.now() - started,
+    drainMs: finishedAt - started,
     botLogProblems: ctx.botChild.problems.warn + ctx.botChild.problems.error - problemsBefore,
   };
 }

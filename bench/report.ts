@@ -165,7 +165,7 @@ function ackSection(acks: AckPhase[]): string[] {
   const out = [
     "## 1. Ack latency (HTTP answer to the signed slash command)",
     "",
-    "Closed loop: N requests always in flight. p50 / p95 / p99 in ms. Follow-up = the work after the ack (Tallyfy read, card post or list reply), drained before the next phase.",
+    "Closed loop: N requests always in flight, after a warm-up at the same concurrency; two rounds of half the requests each, baseline then bot, so drift hits both. p50 / p95 / p99 in ms. Follow-up = the work after the ack (Tallyfy read, card post or list reply), drained after each round; its time is the longer round's.",
     "",
     row([
       "Command",
@@ -259,7 +259,15 @@ function actionsSection(a: ActionCounts): string[] {
     "",
     "The same sequence twice on the bot: cold (first pass after start, caches empty) and warm. Clicks and modal submissions are played by SlackDriver in the services process.",
     "",
-    row(["Action", "Cold", "Warm", "Warm requests", "Target", "Result", "Slack calls (warm)"]),
+    row([
+      "Action",
+      "Cold",
+      "Warm",
+      "Warm requests",
+      "Target",
+      "Result",
+      "Slack calls, response_url posts (warm)",
+    ]),
     row(["---", "---:", "---:", "---", "---:", "---", "---"]),
   ];
   for (const action of ACTIONS) {

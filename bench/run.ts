@@ -53,9 +53,9 @@ const PLAN = QUICK
       openLatencies: [0, 1000, 2500],
       openSamples: 3,
       levels: [
-        { concurrency: 1, requests: 200 },
-        { concurrency: 50, requests: 1000 },
-        { concurrency: 200, requests: 2000 },
+        { concurrency: 1, requests: 300 },
+        { concurrency: 50, requests: 2000 },
+        { concurrency: 200, requests: 4000 },
       ],
       warmup: 100,
       botRates: [50, 100, 200, 300, 400, 500, 650, 800, 1000, 1250, 1600, 2000, 2500],
