@@ -17,6 +17,7 @@ import {
   type Tone,
   textSection,
   withAccessory,
+  workingView,
 } from "./modal.ts";
 import { nameSummaryBlocks, ownershipBlocks, type RunFormValues } from "./run-form.ts";
 
@@ -108,15 +109,7 @@ export function editMessageView(tone: Tone, mrkdwn: string, runUrl?: string): Mo
 }
 
 export function editSavingView(name: string): ModalView {
-  return modal({
-    title: EDIT_TITLE,
-    close: "Close",
-    blocks: [
-      textSection(
-        `:hourglass_flowing_sand: Saving *${mrkdwnText(name, 500)}* in Tallyfy… Tallyfy is taking a moment; this view updates when it's done.`,
-      ),
-    ],
-  });
+  return workingView(EDIT_TITLE, "Saving", name);
 }
 
 export interface EditFormOptions {

@@ -19,6 +19,7 @@ import {
   type Tone,
   textSection,
   withAccessory,
+  workingView,
 } from "./modal.ts";
 import {
   NAME_MAX,
@@ -140,15 +141,7 @@ function matchBlock(t: TemplateSummary): KnownBlock {
 }
 
 export function launchingView(name: string): ModalView {
-  return modal({
-    title: LAUNCH_TITLE,
-    close: "Close",
-    blocks: [
-      textSection(
-        `:hourglass_flowing_sand: Launching *${mrkdwnText(name, 500)}* in Tallyfy… Tallyfy is taking a moment; this view updates when it's done.`,
-      ),
-    ],
-  });
+  return workingView(LAUNCH_TITLE, "Launching", name);
 }
 
 export interface LaunchedOptions {

@@ -88,3 +88,16 @@ export const str = (v: unknown): string | undefined =>
 export function withAccessory(section: KnownBlock, accessory: Button | undefined): KnownBlock {
   return accessory && section.type === "section" ? { ...section, accessory } : section;
 }
+
+/** Shown while Tallyfy finishes a submission that outlasted Slack's ack window. */
+export function workingView(title: string, verb: string, name: string): ModalView {
+  return modal({
+    title,
+    close: "Close",
+    blocks: [
+      textSection(
+        `:hourglass_flowing_sand: ${verb} *${mrkdwnText(name, 500)}* in Tallyfy… Tallyfy is taking a moment; this view updates when it's done.`,
+      ),
+    ],
+  });
+}
