@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { ExpiringMap } from "../store/expiring-map.ts";
 import type { Organization, TallyfyUser } from "../tallyfy/schemas.ts";
 
 /**
@@ -31,43 +32,31 @@ export interface PendingTokensOptions {
 }
 
 export function createPendingTokens(opts: PendingTokensOptions = {}): PendingTokens {
-  const ttlMs = opts.ttlMs ?? 10 * 60_000;
-  const max = Math.max(1, opts.max ?? 500);
-  const now = opts.now ?? Date.now;
-  const entries = new Map<string, { entry: PendingToken; expiresAt: number }>();
-
-  const purge = () => {
-    const t = now();
-    for (const [k, e] of entries) if (e.expiresAt <= t) entries.delete(k);
-  };
+  const entries = new ExpiringMap<string, PendingToken>({
+    ttlMs: opts.ttlMs ?? 10 * 60_000,
+    max: opts.max ?? 500,
+    ...(opts.now ? { now: opts.now } : {}),
+  });
 
   return {
     put(entry) {
-      purge();
-      while (entries.size >= max) {
-        const oldest = entries.keys().next().value;
-        if (oldest === undefined) break;
-        entries.delete(oldest);
-      }
       const nonce = randomBytes(18).toString("base64url");
-      entries.set(nonce, { entry: { ...entry, orgs: [...entry.orgs] }, expiresAt: now() + ttlMs });
+      entries.set(nonce, { ...entry, orgs: [...entry.orgs] });
       return nonce;
     },
     get(nonce, teamId, userId) {
-      purge();
-      const found = entries.get(nonce)?.entry;
+      const found = entries.get(nonce);
       return found && found.teamId === teamId && found.userId === userId ? found : undefined;
     },
     delete(nonce) {
       entries.delete(nonce);
     },
     dropUser(teamId, userId) {
-      for (const [k, e] of entries) {
-        if (e.entry.teamId === teamId && e.entry.userId === userId) entries.delete(k);
+      for (const [k, e] of entries.entries()) {
+        if (e.teamId === teamId && e.userId === userId) entries.delete(k);
       }
     },
     get size() {
-      purge();
       return entries.size;
     },
   };

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { ExpiringMap } from "./expiring-map.ts";
 
 /** What a user tried to do before connecting, replayed once they have connected. */
 export interface PendingCommand {
@@ -29,52 +30,32 @@ export interface PendingCommandsOptions {
 interface Entry {
   id: string;
   cmd: PendingCommand;
-  expiresAt: number;
 }
 
 export function createPendingCommands(opts: PendingCommandsOptions = {}): PendingCommands {
-  const ttlMs = opts.ttlMs ?? 10 * 60_000;
-  const max = Math.max(1, opts.max ?? 1000);
-  const now = opts.now ?? Date.now;
-  // Map order is insertion order, and set() re-inserts, so the first entry is the oldest.
-  const entries = new Map<string, Entry>();
+  const entries = new ExpiringMap<string, Entry>({
+    ttlMs: opts.ttlMs ?? 10 * 60_000,
+    max: opts.max ?? 1000,
+    ...(opts.now ? { now: opts.now } : {}),
+  });
   const key = (teamId: string, userId: string) => `${teamId}\u0000${userId}`;
-
-  const purgeExpired = () => {
-    const t = now();
-    for (const [k, e] of entries) if (e.expiresAt <= t) entries.delete(k);
-  };
 
   return {
     set(teamId, userId, cmd) {
-      const k = key(teamId, userId);
-      entries.delete(k);
-      purgeExpired();
-      while (entries.size >= max) {
-        const oldest = entries.keys().next().value;
-        if (oldest === undefined) break;
-        entries.delete(oldest);
-      }
       const id = randomBytes(9).toString("base64url");
       const copy: PendingCommand = { text: cmd.text, channelId: cmd.channelId };
       if (cmd.responseUrl !== undefined) copy.responseUrl = cmd.responseUrl;
-      entries.set(k, { id, cmd: copy, expiresAt: now() + ttlMs });
+      entries.set(key(teamId, userId), { id, cmd: copy });
       return id;
     },
     take(teamId, userId, id) {
       const k = key(teamId, userId);
       const entry = entries.get(k);
-      if (!entry) return undefined;
-      if (entry.expiresAt <= now()) {
-        entries.delete(k);
-        return undefined;
-      }
-      if (id !== undefined && id !== entry.id) return undefined;
+      if (!entry || (id !== undefined && id !== entry.id)) return undefined;
       entries.delete(k);
       return entry.cmd;
     },
     get size() {
-      purgeExpired();
       return entries.size;
     },
   };
