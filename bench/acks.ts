@@ -49,6 +49,23 @@ async function signedCommands(
   );
 }
 
+/**
+ * Untimed `/tallyfy help` (answered inside the ack by the bot, acked by the baseline: no work
+ * after it) at the round's concurrency, just before it: every keep-alive connection of the pool
+ * is open again. Node's HTTP server closes a connection idle for 5 s, and the other target's
+ * round plus a drain can take that long; without this, a round could open with up to
+ * `concurrency` new TCP connections and its p99 would time connection set-up, not the ack.
+ */
+async function refreshConnections(ctx: BenchContext, target: Target, concurrency: number) {
+  const help = Array.from({ length: 2 * concurrency }, (_, i) =>
+    sign(
+      target.secret,
+      commandBody(ctx.who, "help", `${target.origin}/unused/${i}`, `warm.${Date.now()}.${i}`),
+    ),
+  );
+  await closedLoop(target, help, concurrency);
+}
+
 async function run(
   ctx: BenchContext,
   target: Target,
@@ -57,6 +74,7 @@ async function run(
   concurrency: number,
 ): Promise<{ samples: Sample[]; seconds: number }> {
   const requests = await signedCommands(ctx, target, text, n);
+  await refreshConnections(ctx, target, concurrency);
   const started = performance.now();
   const samples = await closedLoop(target, requests, concurrency);
   return { samples, seconds: (performance.now() - started) / 1000 };

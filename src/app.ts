@@ -14,6 +14,7 @@ import type { Logger } from "./log.ts";
 import { registerSecret, safeJson } from "./log.ts";
 import { register as registerAccounts } from "./slack/accounts.ts";
 import { register as registerActions } from "./slack/actions.ts";
+import { watchArrivals } from "./slack/arrivals.ts";
 import { register as registerCommands } from "./slack/commands.ts";
 import type { Deps } from "./slack/deps.ts";
 import { createModalOpeners } from "./slack/modals.ts";
@@ -98,6 +99,10 @@ function authorizeOnce(client: webApi.WebClient, botToken: string): Authorize<bo
 
 /** Post-ack work running at once; the rest waits its turn (see slack/work-queue.ts). */
 const BACKGROUND_CONCURRENCY = 16;
+/** While requests keep arriving, work waits up to this long for them to stop... */
+const BACKGROUND_MAX_WAIT_MS = 1000;
+/** ...then this many run at once until they do. */
+const BACKGROUND_CONCURRENCY_WHILE_ACKING = 2;
 
 export function createBot(opts: BotOptions): Bot {
   const { config, logger } = opts;
@@ -157,8 +162,14 @@ export function createBot(opts: BotOptions): Bot {
     identity: createIdentity({ client: () => app.client, logger }),
     now: opts.now ?? (() => new Date()),
     policies: opts.policies ?? { interactive: INTERACTIVE, background: BACKGROUND },
-    background: createWorkQueue(BACKGROUND_CONCURRENCY),
+    background: createWorkQueue({
+      limit: BACKGROUND_CONCURRENCY,
+      busy: () => arrivals.busy(),
+      maxWaitMs: BACKGROUND_MAX_WAIT_MS,
+      busyLimit: BACKGROUND_CONCURRENCY_WHILE_ACKING,
+    }),
   };
+  const arrivals = watchArrivals(() => deps.background.kick());
   const inFlight = trackInFlight(app);
   const modals = createModalOpeners(deps);
   registerCommands(app, deps, modals);
@@ -184,6 +195,7 @@ export function createBot(opts: BotOptions): Bot {
         return { port: config.slack.port };
       }
       const server = (await app.start(port)) as Server;
+      arrivals.watch(server);
       ready = true;
       const address = server.address();
       return { port: typeof address === "object" && address ? address.port : port };
@@ -192,8 +204,14 @@ export function createBot(opts: BotOptions): Bot {
       ready = false;
       stopping ??= (async () => {
         await app.stop();
-        if (!(await inFlight.idle(opts.drainMs ?? 8_000))) {
-          logger.warn("stopped with requests still being handled", { count: inFlight.count });
+        const deadline = Date.now() + (opts.drainMs ?? 8_000);
+        // Listeners still running (modal openers) may queue more work: wait for them first.
+        const listenersDone = await inFlight.idle(deadline - Date.now());
+        const queueDone = await deps.background.idle(Math.max(0, deadline - Date.now()));
+        if (!listenersDone || !queueDone) {
+          logger.warn("stopped with requests still being handled", {
+            count: inFlight.count + deps.background.pending,
+          });
         }
       })();
       return stopping;

@@ -16,8 +16,10 @@ import { actAndRender, type RunActionKind } from "./run-actions.ts";
 import type { WebClient } from "./web-client.ts";
 
 type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & { client: WebClient };
+/** What a click's work reads of Bolt's arguments. */
+type Click = Pick<ButtonArgs, "body" | "action" | "respond" | "client">;
 
-function contextOf(args: ButtonArgs): CommandContext {
+function contextOf(args: Click): CommandContext {
   const { body, respond, client } = args;
   return {
     teamId: body.team?.id ?? body.user.team_id ?? "",
@@ -53,19 +55,30 @@ export function register(app: App, deps: Deps, modals: ModalOpeners): void {
   const button =
     (
       what: string,
-      work: (args: ButtonArgs, ctx: CommandContext) => Promise<void>,
+      work: (args: Click, ctx: CommandContext) => Promise<void>,
       valueIsRunId = true,
       queued = false,
     ) =>
     async (args: ButtonArgs) => {
       await args.ack();
       const ctx = contextOf(args);
-      try {
-        await (queued ? deps.background.run(() => work(args, ctx)) : work(args, ctx));
-      } catch (error) {
-        const runRef = valueIsRunId ? args.action.value || undefined : undefined;
-        await replyFailure(deps, args.respond, error, { ...ctx, runRef, what });
-      }
+      // Only what the work reads: a queued click must not keep Bolt's whole request alive.
+      const click: Click = {
+        body: args.body,
+        action: args.action,
+        respond: args.respond,
+        client: args.client,
+      };
+      const run = async () => {
+        try {
+          await work(click, ctx);
+        } catch (error) {
+          const runRef = valueIsRunId ? click.action.value || undefined : undefined;
+          await replyFailure(deps, click.respond, error, { ...ctx, runRef, what });
+        }
+      };
+      if (!queued) return run();
+      deps.background.enqueue(run, (error) => deps.logger.error("queued click failed", { error }));
     };
 
   const cardAction = (kind: RunActionKind) =>

@@ -41,19 +41,26 @@ export function register(app: App, deps: Deps, modals: ModalOpeners): void {
       return;
     }
     await ack();
-    const work = () =>
-      dispatch(deps, modals, {
-        teamId: command.team_id,
-        userId: command.user_id,
-        channelId: command.channel_id,
-        text: command.text,
-        triggerId: command.trigger_id,
-        responseUrl: command.response_url,
-        respond,
-        client,
-      });
+    const ctx: CommandContext = {
+      teamId: command.team_id,
+      userId: command.user_id,
+      channelId: command.channel_id,
+      text: command.text,
+      triggerId: command.trigger_id,
+      responseUrl: command.response_url,
+      respond,
+      client,
+    };
     // Commands that open a modal must reach views.open within the trigger's 3 s: never queued.
-    await (QUEUED.has(parsed.name) ? deps.background.run(work) : work());
+    // Queued ones are handed over and the listener returns, so the request is let go.
+    if (QUEUED.has(parsed.name)) {
+      deps.background.enqueue(
+        () => dispatch(deps, modals, ctx),
+        (error) => deps.logger.error("queued command failed", { error }),
+      );
+    } else {
+      await dispatch(deps, modals, ctx);
+    }
   });
 }
 
