@@ -26,6 +26,7 @@ import {
 } from "./procs.ts";
 import type { ServicesInfo } from "./protocol.ts";
 import { type BenchResults, type Measured, renderReport } from "./report.ts";
+import { productionArgs } from "./start-command.ts";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const QUICK = process.argv.includes("--quick");
@@ -33,6 +34,8 @@ const QUICK = process.argv.includes("--quick");
 const BUDGET_MS = 270_000;
 const started = Date.now();
 const BOT_NODE_OPTIONS = process.env.BENCH_BOT_NODE_OPTIONS?.trim() ?? "";
+/** `npm start`'s command line after `node`: its V8 flags, then dist/src/index.js. */
+const BOT_ARGS = productionArgs(ROOT);
 
 const PLAN = QUICK
   ? {
@@ -109,7 +112,7 @@ async function startProcesses(secret: string, dataDir: string) {
   const botPort = await freePort();
   const bot = startChild(
     "bot",
-    ["dist/src/index.js"],
+    BOT_ARGS,
     {
       ...baseEnv,
       NODE_ENV: "production",
@@ -208,6 +211,7 @@ async function main(): Promise<void> {
         ).version,
         commit: commit(),
         botNodeOptions: BOT_NODE_OPTIONS,
+        botCommand: `node ${BOT_ARGS.join(" ")}`,
         seconds: (Date.now() - started) / 1000,
       },
       actions,

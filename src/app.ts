@@ -17,6 +17,7 @@ import { register as registerActions } from "./slack/actions.ts";
 import { watchArrivals } from "./slack/arrivals.ts";
 import { register as registerCommands } from "./slack/commands.ts";
 import type { Deps } from "./slack/deps.ts";
+import { createSlackFetch } from "./slack/fetch.ts";
 import { createModalOpeners } from "./slack/modals.ts";
 import { register as registerOptions } from "./slack/options.ts";
 import { register as registerViews } from "./slack/views.ts";
@@ -140,7 +141,11 @@ export function createBot(opts: BotOptions): Bot {
         processBeforeResponse: false,
       });
 
-  const clientOptions = config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {};
+  const slackFetch = createSlackFetch();
+  const clientOptions = {
+    ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
+    fetch: slackFetch.fetch,
+  };
   // Our own client with the bot token: app.client (identity lookups, replies outside a
   // listener) and the one auth.test. Start-up never waits for Slack; the token is checked on
   // first use.
@@ -150,6 +155,8 @@ export function createBot(opts: BotOptions): Bot {
     logger: bLogger,
     clientOptions,
     authorize: authorizeOnce(client, config.slack.botToken),
+    // Bolt's conversation store is a global middleware on every request; nothing here reads it.
+    convoStore: false,
   });
   app.client = client;
 
@@ -213,6 +220,7 @@ export function createBot(opts: BotOptions): Bot {
             count: inFlight.count + deps.background.pending,
           });
         }
+        await slackFetch.close();
       })();
       return stopping;
     },
