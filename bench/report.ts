@@ -368,7 +368,7 @@ export function renderReport(r: BenchResults): string {
     "",
     `Latest \`npm run bench\`: ${e.date} · Node ${e.node} · ${e.cpus} CPUs (${e.cpuModel}) · @slack/bolt ${e.bolt} · commit ${e.commit} · ${Math.round(e.seconds)} s${e.botNodeOptions ? ` · bot NODE_OPTIONS=\`${e.botNodeOptions}\`` : ""}.`,
     "",
-    `Three processes on loopback: the production build of the bot, started as \`npm start\` starts it (\`${e.botCommand}\`, HTTP mode, \`LOG_LEVEL=warn\`), the Tallyfy sandbox and the fake Slack Web API (\`bench/services.ts\`), and the runner with the load generator (undici, Slack-signed requests). The baseline is a bare Bolt app (\`bench/baseline.ts\`, same Bolt and receiver) whose \`/tallyfy\` handler only acks, on Node's default V8 settings. See the Benchmark section of README.md for how to read it.`,
+    `Three processes on loopback: the production build of the bot, started as \`npm start\` starts it (\`${e.botCommand}\`, HTTP mode, \`LOG_LEVEL=warn\`), the Tallyfy sandbox and the fake Slack Web API (\`bench/services.ts\`), and the runner with the load generator (undici, Slack-signed requests). The baseline is a bare Bolt app (\`bench/baseline.ts\`, same Bolt and receiver) whose \`/tallyfy\` handler only acks, on Node's default V8 settings. See the Performance section of README.md for how to read it.`,
     "",
     `**${t.failed === 0 && t.missing === 0 ? "All targets met." : `${t.failed} target(s) missed, ${t.missing} not measured.`}**`,
     "",

@@ -20,6 +20,7 @@ import {
   firstJsonLine,
   freePort,
   killAll,
+  memoryOf,
   sampleMemory,
   startChild,
   waitHealthy,
@@ -76,6 +77,9 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
   });
 }
 
+/** The bot's pid, once started: each measure logs the bot's peak RSS so far. */
+let botPid: number | undefined;
+
 async function measured<T>(name: string, fn: () => Promise<T>): Promise<Measured<T>> {
   log(`${name}…`);
   try {
@@ -83,6 +87,9 @@ async function measured<T>(name: string, fn: () => Promise<T>): Promise<Measured
   } catch (e) {
     log(`  ${name} failed: ${(e as Error).stack ?? e}`);
     return { ok: false, why: (e as Error).message };
+  } finally {
+    const m = botPid === undefined ? undefined : memoryOf(botPid);
+    if (m) log(`  bot RSS ${m.rssMb.toFixed(1)} MB, peak so far ${m.hwmMb.toFixed(1)} MB`);
   }
 }
 
@@ -162,6 +169,7 @@ async function main(): Promise<void> {
   try {
     const p = await startProcesses(secret, dataDir);
     children = [p.bot, p.baseline, p.services];
+    botPid = p.bot.pid;
     const control = new Control(p.info.control);
     await control.configure(`http://127.0.0.1:${p.botPort}/slack/events`);
     const botMem = sampleMemory(p.bot.pid);

@@ -40,6 +40,15 @@ export function register(app: App, deps: Deps, modals: ModalOpeners): void {
       await ack({ response_type: "ephemeral", ...help } as never);
       return;
     }
+    // A backlog this deep means the bot is far behind: say so at once rather than queue more.
+    if (QUEUED.has(parsed.name) && deps.background.waiting >= MAX_WAITING) {
+      const busy = renderNotice(
+        "warning",
+        "I'm working through a burst of requests right now, so I didn't take this one. Nothing was changed; try again in a minute.",
+      );
+      await ack({ response_type: "ephemeral", text: busy.text, blocks: busy.blocks } as never);
+      return;
+    }
     await ack();
     const ctx: CommandContext = {
       teamId: command.team_id,
@@ -63,6 +72,12 @@ export function register(app: App, deps: Deps, modals: ModalOpeners): void {
     }
   });
 }
+
+/**
+ * Queued commands waiting beyond this are turned away inside the ack (~1.5 KB each: the cap
+ * keeps a runaway backlog far below the heap limit `npm start` sets).
+ */
+export const MAX_WAITING = 10_000;
 
 /** Commands whose work is Tallyfy calls and a reply: they wait their turn after the ack. */
 const QUEUED = new Set(["list", "show", "archive", "activate"]);

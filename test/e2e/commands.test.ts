@@ -4,6 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { boltLogger } from "../../src/app.ts";
 import { decodeListState, LIST_PAGE_ACTIONS } from "../../src/blocks/ids.ts";
 import { createLogger } from "../../src/log.ts";
+import { MAX_WAITING } from "../../src/slack/commands.ts";
 import { assertBlockKit } from "../support/block-limits.ts";
 import { eventually, type Harness, startHarness } from "../support/harness.ts";
 
@@ -432,6 +433,39 @@ describe("nothing leaves a person without an answer", () => {
       h.store.get = get;
     }
     expect(h.logs.join("\n")).toContain("database is locked");
+  });
+});
+
+describe("a burst of commands", () => {
+  it("turns a command away inside the ack once the backlog is too deep, and takes them again after", async () => {
+    const own = await startHarness();
+    let open = () => {};
+    const gate = new Promise<void>((r) => (open = r));
+    try {
+      const run = [...own.sandbox.state.runs.values()].find((r) => r.status === "active")!;
+      const hold = () => gate;
+      const q = own.bot.deps.background;
+      for (let i = 0; i < 16 + MAX_WAITING; i++) q.enqueue(hold, () => {});
+      expect(q.waiting).toBe(MAX_WAITING);
+
+      const res = await own.driver.command(`show ${run.id}`, { channel: OPS, user: ALICE });
+      const body = res.body as { blocks: Block[]; response_type: string };
+      expect(body.response_type).toBe("ephemeral");
+      expect(allText(body.blocks)).toContain("Nothing was changed; try again in a minute");
+      assertBlockKit({ type: "message", blocks: body.blocks });
+      // Help needs no queue: still answered.
+      const help = await own.driver.command("help");
+      expect(allText((help.body as { blocks: Block[] }).blocks)).toContain("launch");
+
+      open();
+      await eventually(() => expect(q.pending).toBe(0));
+      expect(own.sandbox.requests).toHaveLength(0);
+      await own.driver.command(`show ${run.id}`, { channel: OPS, user: ALICE });
+      await eventually(() => expect(own.slack.callsTo("chat.postMessage")).toHaveLength(1));
+    } finally {
+      open();
+      await own.close();
+    }
   });
 });
 
