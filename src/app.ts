@@ -18,6 +18,7 @@ import { watchArrivals } from "./slack/arrivals.ts";
 import { register as registerCommands } from "./slack/commands.ts";
 import type { Deps } from "./slack/deps.ts";
 import { createSlackFetch } from "./slack/fetch.ts";
+import { idleWaiters } from "./slack/idle-waiters.ts";
 import { createModalOpeners } from "./slack/modals.ts";
 import { register as registerOptions } from "./slack/options.ts";
 import { register as registerViews } from "./slack/views.ts";
@@ -233,14 +234,14 @@ export function createBot(opts: BotOptions): Bot {
  */
 function trackInFlight(app: App) {
   let count = 0;
-  let waiters: (() => void)[] = [];
+  const waiters = idleWaiters();
   app.use(async ({ next }) => {
     count++;
     try {
       await next();
     } finally {
       count--;
-      if (count === 0) for (const wake of waiters.splice(0)) wake();
+      if (count === 0) waiters.wake();
     }
   });
   return {
@@ -249,18 +250,7 @@ function trackInFlight(app: App) {
     },
     /** Resolves true once nothing is in flight, false if `ms` pass first. */
     idle(ms: number): Promise<boolean> {
-      if (count === 0) return Promise.resolve(true);
-      return new Promise((resolve) => {
-        const timer = setTimeout(() => {
-          waiters = waiters.filter((w) => w !== wake);
-          resolve(false);
-        }, ms);
-        const wake = () => {
-          clearTimeout(timer);
-          resolve(true);
-        };
-        waiters.push(wake);
-      });
+      return count === 0 ? Promise.resolve(true) : waiters.wait(ms);
     },
   };
 }

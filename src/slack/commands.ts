@@ -40,8 +40,9 @@ export function register(app: App, deps: Deps, modals: ModalOpeners): void {
       await ack({ response_type: "ephemeral", ...help } as never);
       return;
     }
+    const queued = QUEUED.has(parsed.name);
     // A backlog this deep means the bot is far behind: say so at once rather than queue more.
-    if (QUEUED.has(parsed.name) && deps.background.waiting >= MAX_WAITING) {
+    if (queued && deps.background.waiting >= MAX_WAITING) {
       const busy = renderNotice(
         "warning",
         "I'm working through a burst of requests right now, so I didn't take this one. Nothing was changed; try again in a minute.",
@@ -62,7 +63,7 @@ export function register(app: App, deps: Deps, modals: ModalOpeners): void {
     };
     // Commands that open a modal must reach views.open within the trigger's 3 s: never queued.
     // Queued ones are handed over and the listener returns, so the request is let go.
-    if (QUEUED.has(parsed.name)) {
+    if (queued) {
       deps.background.enqueue(
         () => dispatch(deps, modals, ctx),
         (error) => deps.logger.error("queued command failed", { error }),

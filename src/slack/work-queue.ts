@@ -1,3 +1,5 @@
+import { idleWaiters } from "./idle-waiters.ts";
+
 /**
  * Work that follows an ack (Tallyfy reads, card posts), run a few at a time. Tallyfy sees at
  * most `limit` of our calls at once. Never for work that must start at once (views.open with a
@@ -54,7 +56,7 @@ export function createWorkQueue(options: number | WorkQueueOptions): WorkQueue {
   } = typeof options === "number" ? { limit: options } : options;
   let active = 0;
   const queue: Waiting[] = [];
-  let waiters: (() => void)[] = [];
+  const waiters = idleWaiters();
   let timer: ReturnType<typeof setTimeout> | undefined;
 
   const mayStart = (): boolean => {
@@ -67,10 +69,11 @@ export function createWorkQueue(options: number | WorkQueueOptions): WorkQueue {
       active++;
       queue.shift()!.start();
     }
-    if (active === 0 && queue.length === 0) for (const wake of waiters.splice(0)) wake();
-    // Held back by a burst: look again when the oldest has waited long enough.
-    if (queue.length > 0 && active < limit && !timer) {
-      const due = Math.max(1, queue[0]!.since + maxWaitMs - now());
+    if (active === 0 && queue.length === 0) waiters.wake();
+    // Held back by a burst before the oldest has waited long enough: look again when it has.
+    // (Held back by busyLimit instead, the next piece of work to finish calls pump.)
+    const due = queue.length > 0 ? queue[0]!.since + maxWaitMs - now() : 0;
+    if (due > 0 && active < limit && !timer) {
       timer = setTimeout(() => {
         timer = undefined;
         pump();
@@ -102,18 +105,7 @@ export function createWorkQueue(options: number | WorkQueueOptions): WorkQueue {
       return queue.length + active;
     },
     idle(ms) {
-      if (active === 0 && queue.length === 0) return Promise.resolve(true);
-      return new Promise((resolve) => {
-        const t = setTimeout(() => {
-          waiters = waiters.filter((w) => w !== wake);
-          resolve(false);
-        }, ms);
-        const wake = () => {
-          clearTimeout(t);
-          resolve(true);
-        };
-        waiters.push(wake);
-      });
+      return active === 0 && queue.length === 0 ? Promise.resolve(true) : waiters.wait(ms);
     },
   };
   return self;
