@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { productionArgs, startArgs } from "../../bench/start-command.ts";
@@ -20,5 +21,13 @@ describe("the bench starts the bot as npm start does", () => {
     expect(args.at(-1)).toBe("dist/src/index.js");
     const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
     for (const flag of args.slice(0, -1)) expect(readme).toContain(flag);
+  });
+
+  it("the Node the project runs on accepts every flag of the start script", () => {
+    const flags = productionArgs(new URL("../..", import.meta.url).pathname).slice(0, -1);
+    expect(flags).toContain("--no-maglev");
+    const run = spawnSync(process.execPath, [...flags, "-e", "0"], { encoding: "utf8" });
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
   });
 });
