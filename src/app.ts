@@ -105,6 +105,11 @@ const BACKGROUND_CONCURRENCY = 16;
 const BACKGROUND_MAX_WAIT_MS = 1000;
 /** ...then this many run at once until they do. */
 const BACKGROUND_CONCURRENCY_WHILE_ACKING = 2;
+/**
+ * Node closes an idle keep-alive connection after 5 s; load balancers keep theirs open longer
+ * (AWS ALB 60 s), and a request sent on a connection the bot is closing fails with a 502.
+ */
+const KEEP_ALIVE_MS = 65_000;
 
 export function createBot(opts: BotOptions): Bot {
   const { config, logger } = opts;
@@ -203,6 +208,8 @@ export function createBot(opts: BotOptions): Bot {
         return { port: config.slack.port };
       }
       const server = (await app.start(port)) as Server;
+      server.keepAliveTimeout = KEEP_ALIVE_MS;
+      server.headersTimeout = KEEP_ALIVE_MS + 1_000;
       arrivals.watch(server);
       ready = true;
       const address = server.address();

@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { Agent, get } from "node:http";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { boltLogger } from "../../src/app.ts";
@@ -392,6 +393,26 @@ describe("request verification", () => {
     const res = await fetch(`http://127.0.0.1:${h.port}/healthz`);
     expect(res.status).toBe(200);
   });
+
+  it("keeps an idle keep-alive connection open longer than a load balancer's 60 s idle timeout", async () => {
+    // Node's default closes it after 5 s; a balancer reusing it then gets a reset (a 502).
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const healthz = () =>
+      new Promise<{ status: number; reused: boolean }>((resolve, reject) => {
+        const req = get(`http://127.0.0.1:${h.port}/healthz`, { agent }, (res) => {
+          res.resume();
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, reused: req.reusedSocket }));
+        });
+        req.on("error", reject);
+      });
+    try {
+      expect(await healthz()).toEqual({ status: 200, reused: false });
+      await new Promise((r) => setTimeout(r, 6_000));
+      expect(await healthz()).toEqual({ status: 200, reused: true });
+    } finally {
+      agent.destroy();
+    }
+  }, 15_000);
 });
 
 describe("secrets", () => {
