@@ -52,8 +52,8 @@ async function signedCommands(
 /**
  * Untimed `/tallyfy help` (answered inside the ack by the bot, acked by the baseline: no work
  * after it) at the round's concurrency, just before it: every keep-alive connection of the pool
- * is open again. Node's HTTP server closes a connection idle for 5 s, and the other target's
- * round plus a drain can take that long; without this, a round could open with up to
+ * is open again. An idle connection is closed (by the baseline's Node after 5 s, by the
+ * runner's pool after 10 s), and the other target's round plus a drain can take that long; without this, a round could open with up to
  * `concurrency` new TCP connections and its p99 would time connection set-up, not the ack.
  */
 async function refreshConnections(ctx: BenchContext, target: Target, concurrency: number) {
@@ -100,19 +100,26 @@ export async function measureAcks(
         await run(ctx, target, cmd.text, warm, concurrency);
         if (target === ctx.bot) await drain(ctx, m, cmd.outcome, warm);
       }
-      // Two rounds, baseline then bot, so drift during the run (other processes, thermal)
-      // lands on both alike.
+      // Four rounds, the order turning each time (baseline-bot, bot-baseline, ...), so a drift
+      // during the phase (other processes, thermal) lands on both alike instead of on whichever
+      // target always runs second.
       const baseSamples: Sample[] = [];
       const botSamples: Sample[] = [];
       const followUps: FollowUp[] = [];
       let botSeconds = 0;
-      for (const half of [Math.ceil(requests / 2), Math.floor(requests / 2)]) {
-        baseSamples.push(...(await run(ctx, ctx.baseline, cmd.text, half, concurrency)).samples);
-        const m = await ctx.control.marks();
-        const bot = await run(ctx, ctx.bot, cmd.text, half, concurrency);
-        botSamples.push(...bot.samples);
-        botSeconds += bot.seconds;
-        followUps.push(await drain(ctx, m, cmd.outcome, half));
+      for (const [i, size] of splitRounds(requests, ROUNDS).entries()) {
+        const order = i % 2 === 0 ? [ctx.baseline, ctx.bot] : [ctx.bot, ctx.baseline];
+        for (const target of order) {
+          if (target === ctx.baseline) {
+            baseSamples.push(...(await run(ctx, target, cmd.text, size, concurrency)).samples);
+            continue;
+          }
+          const m = await ctx.control.marks();
+          const bot = await run(ctx, target, cmd.text, size, concurrency);
+          botSamples.push(...bot.samples);
+          botSeconds += bot.seconds;
+          followUps.push(await drain(ctx, m, cmd.outcome, size));
+        }
       }
       const followUp = mergeFollowUps(followUps);
       phases.push({
@@ -131,6 +138,17 @@ export async function measureAcks(
     }
   }
   return phases;
+}
+
+/** Timed rounds per target and phase. */
+export const ROUNDS = 4;
+
+/** `total` requests in `rounds` rounds as even as can be (the first ones take the remainder). */
+export function splitRounds(total: number, rounds: number): number[] {
+  const base = Math.floor(total / rounds);
+  return Array.from({ length: rounds }, (_, i) => base + (i < total % rounds ? 1 : 0)).filter(
+    (n) => n > 0,
+  );
 }
 
 function mergeFollowUps(parts: FollowUp[]): FollowUp {

@@ -167,7 +167,7 @@ function ackSection(acks: AckPhase[]): string[] {
   const out = [
     "## 1. Ack latency (HTTP answer to the signed slash command)",
     "",
-    "Closed loop: N requests always in flight, after a warm-up at the same concurrency; two rounds of half the requests each, baseline then bot, so drift hits both. p50 / p95 / p99 in ms. Follow-up = the work after the ack (Tallyfy read, card post or list reply), drained after each round; its time is the longer round's.",
+    "Closed loop: N requests always in flight, after a warm-up at the same concurrency; four rounds of a quarter of the requests each, the order turning every round (baseline then bot, bot then baseline, …), so drift hits both alike. p50 / p95 / p99 in ms. Follow-up = the work after the ack (Tallyfy read, card post or list reply), drained after each round; its time is the longest round's.",
     "",
     row([
       "Command",
