@@ -29,7 +29,8 @@ export function mrkdwnText(text: string, max: number): string {
 
 /** One line, no control characters; for plain_text labels, titles and option text. */
 export function plainLine(text: string, max: number): string {
-  let flat = "";
-  for (const ch of text) flat += ch.charCodeAt(0) < 32 || ch === "\u007f" ? " " : ch;
-  return truncate(flat.replace(/\s+/g, " ").trim(), max);
+  return truncate(text.replace(SPACE_OR_CONTROL, " ").trim(), max);
 }
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it removes
+const SPACE_OR_CONTROL = /[\s\u0000-\u001f\u007f]+/g;
