@@ -53,8 +53,9 @@ async function signedCommands(
  * Untimed `/tallyfy help` (answered inside the ack by the bot, acked by the baseline: no work
  * after it) at the round's concurrency, just before it: every keep-alive connection of the pool
  * is open again. An idle connection is closed (by the baseline's Node after 5 s, by the
- * runner's pool after 10 s), and the other target's round plus a drain can take that long; without this, a round could open with up to
- * `concurrency` new TCP connections and its p99 would time connection set-up, not the ack.
+ * runner's pool after 10 s), and the other target's round plus a drain can take that long;
+ * without this, a round could open with up to `concurrency` new TCP connections and its p99
+ * would time connection set-up, not the ack.
  */
 async function refreshConnections(ctx: BenchContext, target: Target, concurrency: number) {
   const help = Array.from({ length: 2 * concurrency }, (_, i) =>

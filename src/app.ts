@@ -209,7 +209,6 @@ export function createBot(opts: BotOptions): Bot {
       }
       const server = (await app.start(port)) as Server;
       server.keepAliveTimeout = KEEP_ALIVE_MS;
-      server.headersTimeout = KEEP_ALIVE_MS + 1_000;
       arrivals.watch(server);
       ready = true;
       const address = server.address();

@@ -52,7 +52,8 @@ export function utcLabel(date: Date, dayOnly = false): string {
 
 /**
  * Labels already made: a list page or card shows the same few dates again and again, and
- * `format` re-reads its pattern on every call (over a third of the garbage a list page made in rendering).
+ * `format` re-reads its pattern on every call (over a third of the garbage a list page made
+ * in rendering).
  */
 const labels = new Map<number, string>();
 const LABELS_MAX = 2048;
