@@ -21,7 +21,7 @@ const RUN = SEED.runs.active;
 const OLD = SEED.users.bob.token;
 const NEW = "sandbox-pat-bob-after-logout-7c1d2e";
 /** Long enough for a reconnect to finish first; below every attempt timeout. */
-const HOLD_MS = 1500;
+const HOLD_MS = 2000;
 
 let h: Harness;
 
