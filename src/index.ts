@@ -1,7 +1,7 @@
 import { createBot } from "./app.ts";
 import { ConfigError, loadConfig } from "./config.ts";
 import { createLogger, redact } from "./log.ts";
-import { createMemoryStore, openSqliteStore } from "./store/index.ts";
+import { openConnectionStore } from "./store/index.ts";
 import type { ConnectionStore } from "./store/store.ts";
 import { createTallyfy } from "./tallyfy/index.ts";
 
@@ -32,9 +32,7 @@ async function main(): Promise<void> {
 
   let store: ConnectionStore;
   try {
-    store = config.encryptionKey
-      ? await openSqliteStore({ dataDir: config.dataDir, key: config.encryptionKey })
-      : createMemoryStore();
+    store = await openConnectionStore({ dataDir: config.dataDir, key: config.encryptionKey });
   } catch (error) {
     logger.error((error as Error).message);
     process.exit(1);

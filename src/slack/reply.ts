@@ -2,6 +2,7 @@ import type { RespondFn } from "@slack/bolt";
 import type { Actor } from "../accounts/actor.ts";
 import { renderConnectPrompt } from "../blocks/connect.ts";
 import { renderNotice, tallyfyErrorText } from "../blocks/notices.ts";
+import { tokenFingerprint } from "../tallyfy/cache.ts";
 import { isTallyfyError, TallyfyAuthError } from "../tallyfy/errors.ts";
 import type { Deps } from "./deps.ts";
 
@@ -14,22 +15,38 @@ export interface FailureContext {
 }
 
 const UNEXPECTED = "Something went wrong on my side, sorry. Please try again in a moment.";
+const REPLACED =
+  "Tallyfy rejected the access token this used, which has since been replaced. Please try again.";
 
 /** The sentence a person sees for an error; logs what an operator needs. Never a stack trace. */
 export async function describeFailure(deps: Deps, error: unknown, ctx: FailureContext) {
-  const actorKind = error instanceof TallyfyAuthError ? await actorKindOf(deps, ctx) : undefined;
-  if (error instanceof TallyfyAuthError && actorKind === "user") {
+  const rejected =
+    error instanceof TallyfyAuthError ? await whoseToken(deps, error, ctx) : undefined;
+  if (rejected?.kind === "user") {
+    // Only while the connection still holds that token: a late 401 must not undo a reconnect.
     // The person must hear to reconnect even if the store cannot record it right now.
-    await deps.store.markInvalid(ctx.teamId, ctx.userId).catch((e: unknown) => {
-      deps.logger.error("could not mark a rejected token invalid", { what: ctx.what, error: e });
-    });
-    deps.logger.warn("stored Tallyfy token rejected; marked invalid", {
+    const marked = await deps.store
+      .markInvalid(ctx.teamId, ctx.userId, rejected.token)
+      .catch((e: unknown) => {
+        deps.logger.error("could not mark a rejected token invalid", { what: ctx.what, error: e });
+        return true;
+      });
+    if (marked) {
+      deps.logger.warn("stored Tallyfy token rejected; marked invalid", {
+        what: ctx.what,
+        userId: ctx.userId,
+      });
+      return renderConnectPrompt({ invalid: true });
+    }
+  }
+  if (rejected?.kind === "user" || rejected?.kind === "replaced") {
+    deps.logger.info("a replaced Tallyfy token was rejected; the connection is unchanged", {
       what: ctx.what,
       userId: ctx.userId,
     });
-    return renderConnectPrompt({ invalid: true });
+    return renderNotice("error", REPLACED);
   }
-  if (error instanceof TallyfyAuthError && actorKind === "shared") {
+  if (rejected?.kind === "shared") {
     deps.logger.error("workspace Tallyfy token rejected", { what: ctx.what });
     return renderNotice(
       "error",
@@ -51,15 +68,29 @@ export async function describeFailure(deps: Deps, error: unknown, ctx: FailureCo
   return renderNotice("error", UNEXPECTED);
 }
 
+type Rejected = { kind: "user"; token: string } | { kind: "shared" } | { kind: "replaced" };
+
 /**
- * Whose token Tallyfy rejected. Without the actor, a working stored connection means it was the
- * person's own (resolveActor always prefers it), so it still gets marked invalid.
+ * Whose token Tallyfy rejected. Without the actor, the error's token fingerprint tells the
+ * person's current token from the workspace one and from a personal token since replaced.
  */
-async function actorKindOf(deps: Deps, ctx: FailureContext): Promise<Actor["kind"] | undefined> {
-  if (ctx.actor) return ctx.actor.kind;
+async function whoseToken(
+  deps: Deps,
+  error: TallyfyAuthError,
+  ctx: FailureContext,
+): Promise<Rejected | undefined> {
+  if (ctx.actor?.kind === "user") return { kind: "user", token: ctx.actor.connection.token };
+  if (ctx.actor) return { kind: "shared" };
+  const seen = error.tokenFingerprint;
+  const used = (token: string) => seen === undefined || tokenFingerprint(token) === seen;
   const own = await deps.store.get(ctx.teamId, ctx.userId).catch(() => undefined);
-  if (own?.status === "ok") return "user";
-  return deps.config.tallyfy.shared && deps.config.tallyfy.allowShared ? "shared" : undefined;
+  // Without a fingerprint, a working stored connection is the one used (resolveActor prefers it).
+  if (own && (seen === undefined ? own.status === "ok" : used(own.token))) {
+    return { kind: "user", token: own.token };
+  }
+  const shared = deps.config.tallyfy.allowShared ? deps.config.tallyfy.shared : undefined;
+  if (shared && used(shared.token)) return { kind: "shared" };
+  return own ? { kind: "replaced" } : undefined;
 }
 
 /** Reply privately to the person; never replaces the message they clicked on. */

@@ -1,6 +1,11 @@
 export { openToken, sealToken, TokenDecryptError, tokenAad } from "./crypto.ts";
 export { MIGRATIONS, type Migration, migrate, schemaVersion } from "./migrations.ts";
 export {
+  type OpenConnectionStoreOptions,
+  openConnectionStore,
+  StoreKeyMissingError,
+} from "./open.ts";
+export {
   createPendingCommands,
   type PendingCommand,
   type PendingCommands,
@@ -11,6 +16,7 @@ export {
   openSqliteStore,
   type SqliteStoreOptions,
   StoreKeyError,
+  StoreNotWritableError,
 } from "./sqlite-store.ts";
 export {
   type Connection,

@@ -32,25 +32,29 @@ export function schemaVersion(db: DatabaseSync): number {
 
 /**
  * Runs the migrations the database has not had yet, each in its own transaction together with
- * its user_version bump, so a failed migration leaves the previous version intact.
+ * its user_version bump, so a failed migration leaves the previous version intact. The version
+ * is read inside the write lock: another process may be migrating the same file right now.
  */
 export function migrate(db: DatabaseSync, migrations: readonly Migration[] = MIGRATIONS): number {
-  const from = schemaVersion(db);
-  if (from > migrations.length) {
-    throw new Error(
-      `The connection database is at schema version ${from}, newer than this app understands (${migrations.length}). Run a newer version of Tallyfy for Slack.`,
-    );
-  }
-  for (let version = from + 1; version <= migrations.length; version++) {
+  for (;;) {
     db.exec("BEGIN IMMEDIATE");
     try {
-      migrations[version - 1]?.(db);
-      db.exec(`PRAGMA user_version = ${version}`);
+      const version = schemaVersion(db);
+      if (version > migrations.length) {
+        throw new Error(
+          `The connection database is at schema version ${version}, newer than this app understands (${migrations.length}). Run a newer version of Tallyfy for Slack.`,
+        );
+      }
+      if (version === migrations.length) {
+        db.exec("COMMIT");
+        return version;
+      }
+      migrations[version]?.(db);
+      db.exec(`PRAGMA user_version = ${version + 1}`);
       db.exec("COMMIT");
     } catch (error) {
-      db.exec("ROLLBACK");
+      if (db.isTransaction) db.exec("ROLLBACK");
       throw error;
     }
   }
-  return migrations.length;
 }

@@ -28,6 +28,19 @@ export class StoreKeyError extends Error {
   }
 }
 
+/** SQLite opened the file read-only (permissions, a read-only mount): every save would fail. */
+export class StoreNotWritableError extends Error {
+  readonly path: string;
+  constructor(path: string, cause: unknown) {
+    super(
+      `The connection database ${path} can't be written (${(cause as Error)?.message ?? cause}), so nobody could connect or disconnect. Make it and its folder (DATA_DIR) writable by the user running the bot.`,
+      { cause },
+    );
+    this.name = "StoreNotWritableError";
+    this.path = path;
+  }
+}
+
 export interface SqliteStoreOptions extends StoreClockOptions {
   dataDir: string;
   /** 32-byte AES-256-GCM key (config.encryptionKey). */
@@ -50,11 +63,14 @@ export async function openSqliteStore(opts: SqliteStoreOptions): Promise<Connect
   const now = opts.now ?? (() => new Date());
   mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
   const path = resolve(join(opts.dataDir, opts.fileName ?? DEFAULT_DB_FILE));
-  const db = new DatabaseSync(path, { timeout: 5000 });
+  const db = writable(path, () => new DatabaseSync(path, { timeout: 5000 }));
   try {
     restrictPermissions(path);
-    db.exec("PRAGMA journal_mode = WAL");
-    db.exec("PRAGMA synchronous = NORMAL");
+    writable(path, () => {
+      db.exec("PRAGMA journal_mode = WAL");
+      db.exec("PRAGMA synchronous = NORMAL");
+      probeWrite(db);
+    });
     migrate(db);
     const failed = countUndecryptable(db, key);
     if (failed > 0) throw new StoreKeyError(failed, path);
@@ -75,9 +91,14 @@ export async function openSqliteStore(opts: SqliteStoreOptions): Promise<Connect
       updated_at = excluded.updated_at
   `);
   const remove = db.prepare("DELETE FROM connections WHERE team_id = ? AND user_id = ?");
-  const invalidate = db.prepare(
-    "UPDATE connections SET status = 'invalid', updated_at = ? WHERE team_id = ? AND user_id = ?",
+  // One statement, so a reconnect can't slip in between the token check and the update.
+  db.function("sealed_token_is", { deterministic: true }, (sealed, teamId, userId, token) =>
+    sealedTokenIs(key, sealed, teamId, userId, token) ? 1 : 0,
   );
+  const invalidate = db.prepare(`
+    UPDATE connections SET status = 'invalid', updated_at = ?
+    WHERE team_id = ? AND user_id = ? AND sealed_token_is(token_sealed, team_id, user_id, ?)
+  `);
   const countAll = db.prepare("SELECT COUNT(*) AS n FROM connections");
 
   const ensureOpen = () => {
@@ -135,9 +156,9 @@ export async function openSqliteStore(opts: SqliteStoreOptions): Promise<Connect
       ensureOpen();
       return Number(remove.run(teamId, userId).changes) > 0;
     },
-    async markInvalid(teamId, userId) {
+    async markInvalid(teamId, userId, token) {
       ensureOpen();
-      invalidate.run(now().getTime(), teamId, userId);
+      return Number(invalidate.run(now().getTime(), teamId, userId, token).changes) > 0;
     },
     async count() {
       ensureOpen();
@@ -147,6 +168,50 @@ export async function openSqliteStore(opts: SqliteStoreOptions): Promise<Connect
       if (db.isOpen) db.close();
     },
   };
+}
+
+function sealedTokenIs(
+  key: Buffer,
+  sealed: SQLOutputValue,
+  teamId: SQLOutputValue,
+  userId: SQLOutputValue,
+  token: SQLOutputValue,
+): boolean {
+  if (typeof sealed !== "string" || typeof token !== "string") return false;
+  try {
+    return openToken(key, sealed, tokenAad(String(teamId), String(userId))) === token;
+  } catch (error) {
+    if (error instanceof TokenDecryptError) return false;
+    throw error;
+  }
+}
+
+/** Primary result codes meaning "this process can't write there" (SQLite may add extended bits). */
+const NOT_WRITABLE = new Set([3 /* PERM */, 8 /* READONLY */, 14 /* CANTOPEN */]);
+
+function writable<T>(path: string, step: () => T): T {
+  try {
+    return step();
+  } catch (error) {
+    const code = (error as { errcode?: unknown }).errcode;
+    if (typeof code === "number" && NOT_WRITABLE.has(code & 0xff)) {
+      throw new StoreNotWritableError(path, error);
+    }
+    throw error;
+  }
+}
+
+/**
+ * SQLite quietly opens a file it may not write read-only, and only the first save would fail:
+ * make a real write (rolled back) now so the bot refuses to start instead.
+ */
+function probeWrite(db: DatabaseSync): void {
+  try {
+    db.exec("BEGIN IMMEDIATE");
+    db.exec("CREATE TABLE write_probe (x INTEGER)");
+  } finally {
+    if (db.isTransaction) db.exec("ROLLBACK");
+  }
 }
 
 function countUndecryptable(db: DatabaseSync, key: Buffer): number {

@@ -25,8 +25,12 @@ export interface ConnectionStore {
   put(c: ConnectionInput): Promise<Connection>;
   /** True when a record was removed. */
   delete(teamId: string, userId: string): Promise<boolean>;
-  /** No-op when the user has no connection. */
-  markInvalid(teamId: string, userId: string): Promise<void>;
+  /**
+   * Marks the connection invalid only while it still holds `token`, the one Tallyfy rejected,
+   * checked and updated atomically: a late 401 for a replaced token leaves the new connection
+   * alone. True when a record was marked (or already was invalid with that token).
+   */
+  markInvalid(teamId: string, userId: string, token: string): Promise<boolean>;
   count(): Promise<number>;
   close(): Promise<void>;
 }
@@ -96,11 +100,12 @@ export function createMemoryStore(opts: StoreClockOptions = {}): ConnectionStore
       open();
       return records.delete(key(teamId, userId));
     },
-    async markInvalid(teamId, userId) {
+    async markInvalid(teamId, userId, token) {
       open();
       const found = records.get(key(teamId, userId));
-      if (found)
-        records.set(key(teamId, userId), { ...found, status: "invalid", updatedAt: now() });
+      if (!found || found.token !== token) return false;
+      records.set(key(teamId, userId), { ...found, status: "invalid", updatedAt: now() });
+      return true;
     },
     async count() {
       open();

@@ -24,6 +24,8 @@ export interface TallyfyErrorDetails {
   path?: string | undefined;
   /** Whether the request may have changed something on Tallyfy's side. */
   mayHaveApplied?: boolean | undefined;
+  /** tokenFingerprint() of the token the request used (never the token): whose call failed. */
+  tokenFingerprint?: string | undefined;
   cause?: unknown;
 }
 
@@ -36,6 +38,7 @@ export class TallyfyError extends Error {
   readonly method: string | undefined;
   readonly path: string | undefined;
   readonly mayHaveApplied: boolean;
+  readonly tokenFingerprint: string | undefined;
 
   constructor(kind: TallyfyErrorKind, message: string, details: TallyfyErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -48,6 +51,7 @@ export class TallyfyError extends Error {
     this.method = details.method;
     this.path = details.path;
     this.mayHaveApplied = details.mayHaveApplied ?? false;
+    this.tokenFingerprint = details.tokenFingerprint;
   }
 
   /** A short sentence fit to show a person in Slack. */

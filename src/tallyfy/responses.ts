@@ -5,6 +5,7 @@
  */
 import type { Dispatcher } from "undici";
 import type { z } from "zod";
+import { tokenFingerprint } from "./cache.ts";
 import {
   TallyfyAuthError,
   TallyfyBadRequestError,
@@ -92,6 +93,7 @@ export function errorFromResponse(
     ...baseDetails(status, headers, ctx),
     tallyfyMessage: info.message,
     code: info.code,
+    tokenFingerprint: tokenFingerprint(ctx.token),
   };
   const isGet = ctx.method === "GET";
   if (status === 429) {

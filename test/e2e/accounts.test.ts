@@ -231,7 +231,7 @@ describe("with the workspace connection configured", () => {
 
     it("whoami says so when the saved token stopped working", async () => {
       await connectAs(h, BOB, U.bob.token);
-      await h.store.markInvalid(h.slack.teamId, BOB);
+      await h.store.markInvalid(h.slack.teamId, BOB, U.bob.token);
       await h.driver.command("whoami", { user: BOB });
       const msg = await nextEphemeral(h, BOB, mentions("no longer works"));
       expect(hasAction(ACTION.connect)(msg)).toBe(true);

@@ -96,7 +96,7 @@ describe.each(implementations)("ConnectionStore contract: %s", (_name, factory) 
 
   it("replaces on reconnect, keeping createdAt and resetting an invalid status", async () => {
     const first = await store.put(input());
-    await store.markInvalid("T1", "U1");
+    await store.markInvalid("T1", "U1", "tly_token_alpha");
     time += 60_000;
     const second = await store.put(input({ token: "tly_token_beta", orgId: "org-2" }));
     expect(second.token).toBe("tly_token_beta");
@@ -114,13 +114,29 @@ describe.each(implementations)("ConnectionStore contract: %s", (_name, factory) 
   it("marks a connection invalid without losing it", async () => {
     await store.put(input());
     time += 1000;
-    await store.markInvalid("T1", "U1");
+    expect(await store.markInvalid("T1", "U1", "tly_token_alpha")).toBe(true);
     const got = await store.get("T1", "U1");
     expect(got?.status).toBe("invalid");
     expect(got?.token).toBe("tly_token_alpha");
     expect(got?.updatedAt).toEqual(new Date(time));
-    await store.markInvalid("T9", "U9");
+    expect(await store.markInvalid("T9", "U9", "tly_token_alpha")).toBe(false);
     expect(await store.count()).toBe(1);
+  });
+
+  it("leaves a connection alone when the rejected token is no longer the stored one", async () => {
+    await store.put(input({ token: "tly_token_alpha" }));
+    time += 1000;
+    const fresh = await store.put(input({ token: "tly_token_beta" }));
+    time += 1000;
+    // A late 401 for alpha, the token before the reconnect.
+    expect(await store.markInvalid("T1", "U1", "tly_token_alpha")).toBe(false);
+    expect(await store.get("T1", "U1")).toEqual(fresh);
+    // Another user's connection with that token is not touched either.
+    await store.put(input({ userId: "U2", token: "tly_token_gamma" }));
+    expect(await store.markInvalid("T1", "U2", "tly_token_beta")).toBe(false);
+    expect((await store.get("T1", "U2"))?.status).toBe("ok");
+    expect(await store.markInvalid("T1", "U1", "tly_token_beta")).toBe(true);
+    expect((await store.get("T1", "U1"))?.status).toBe("invalid");
   });
 
   it("deletes, reporting whether anything was removed", async () => {

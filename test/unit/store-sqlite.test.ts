@@ -69,7 +69,7 @@ describe("openSqliteStore", () => {
     const first = await open(dir, key);
     await first.put(input("U1"));
     await first.put(input("U2"));
-    await first.markInvalid("T1", "U2");
+    await first.markInvalid("T1", "U2", `${TOKEN}-U2`);
     await first.close();
 
     const second = await open(dir, Buffer.from(key));
@@ -133,7 +133,7 @@ describe("openSqliteStore", () => {
     const dir = tempDir();
     const store = await open(dir, randomBytes(32));
     await store.put(input("U1", TOKEN));
-    await store.markInvalid("T1", "U1");
+    await store.markInvalid("T1", "U1", TOKEN);
     const scan = () => readdirSync(dir).map((f) => ({ f, bytes: readFileSync(join(dir, f)) }));
     const whileOpen = scan();
     await store.close();
