@@ -3,7 +3,30 @@ import type { Actor } from "../accounts/actor.ts";
 import { renderConnectPrompt } from "../blocks/connect.ts";
 import { renderNotice, tallyfyErrorText } from "../blocks/notices.ts";
 import { isTallyfyError, TallyfyAuthError } from "../tallyfy/errors.ts";
-import type { Deps } from "./deps.ts";
+import type { BotContext } from "./context.ts";
+
+/** What the renderers in src/blocks produce for a message. */
+export interface Message {
+  text: string;
+  blocks: readonly unknown[];
+}
+
+/**
+ * A private answer to the person (ephemeral). `replace`: in place of the message they clicked
+ * (paging a list); otherwise a new message below it.
+ */
+export async function reply(
+  to: { respond: RespondFn },
+  msg: Message,
+  { replace = false }: { replace?: boolean } = {},
+): Promise<void> {
+  await to.respond({
+    response_type: "ephemeral",
+    replace_original: replace,
+    text: msg.text,
+    blocks: msg.blocks as never,
+  });
+}
 
 export interface FailureContext {
   teamId: string;
@@ -16,28 +39,28 @@ export interface FailureContext {
 const UNEXPECTED = "Something went wrong on my side, sorry. Please try again in a moment.";
 
 /** The sentence a person sees for an error; logs what an operator needs. Never a stack trace. */
-export async function describeFailure(deps: Deps, error: unknown, ctx: FailureContext) {
-  const actorKind = error instanceof TallyfyAuthError ? await actorKindOf(deps, ctx) : undefined;
+export async function describeFailure(bot: BotContext, error: unknown, ctx: FailureContext) {
+  const actorKind = error instanceof TallyfyAuthError ? await actorKindOf(bot, ctx) : undefined;
   if (error instanceof TallyfyAuthError && actorKind === "user") {
     // The person must hear to reconnect even if the store cannot record it right now.
-    await deps.store.markInvalid(ctx.teamId, ctx.userId).catch((e: unknown) => {
-      deps.logger.error("could not mark a rejected token invalid", { what: ctx.what, error: e });
+    await bot.store.markInvalid(ctx.teamId, ctx.userId).catch((e: unknown) => {
+      bot.logger.error("could not mark a rejected token invalid", { what: ctx.what, error: e });
     });
-    deps.logger.warn("stored Tallyfy token rejected; marked invalid", {
+    bot.logger.warn("stored Tallyfy token rejected; marked invalid", {
       what: ctx.what,
       userId: ctx.userId,
     });
     return renderConnectPrompt({ invalid: true });
   }
   if (error instanceof TallyfyAuthError && actorKind === "shared") {
-    deps.logger.error("workspace Tallyfy token rejected", { what: ctx.what });
+    bot.logger.error("workspace Tallyfy token rejected", { what: ctx.what });
     return renderNotice(
       "error",
       "Tallyfy rejected the workspace connection. Ask whoever runs this bot to renew TALLYFY_ACCESS_TOKEN, or use `/tallyfy connect` to act as yourself.",
     );
   }
   if (isTallyfyError(error)) {
-    deps.logger.warn("Tallyfy call failed", {
+    bot.logger.warn("Tallyfy call failed", {
       what: ctx.what,
       kind: error.kind,
       status: error.status,
@@ -47,7 +70,7 @@ export async function describeFailure(deps: Deps, error: unknown, ctx: FailureCo
     });
     return renderNotice("error", tallyfyErrorText(error, { runRef: ctx.runRef }));
   }
-  deps.logger.error("unexpected failure", { what: ctx.what, error });
+  bot.logger.error("unexpected failure", { what: ctx.what, error });
   return renderNotice("error", UNEXPECTED);
 }
 
@@ -55,32 +78,30 @@ export async function describeFailure(deps: Deps, error: unknown, ctx: FailureCo
  * Whose token Tallyfy rejected. Without the actor, a working stored connection means it was the
  * person's own (resolveActor always prefers it), so it still gets marked invalid.
  */
-async function actorKindOf(deps: Deps, ctx: FailureContext): Promise<Actor["kind"] | undefined> {
+async function actorKindOf(
+  bot: BotContext,
+  ctx: FailureContext,
+): Promise<Actor["kind"] | undefined> {
   if (ctx.actor) return ctx.actor.kind;
-  const own = await deps.store.get(ctx.teamId, ctx.userId).catch(() => undefined);
+  const own = await bot.store.get(ctx.teamId, ctx.userId).catch(() => undefined);
   if (own?.status === "ok") return "user";
-  return deps.config.tallyfy.shared && deps.config.tallyfy.allowShared ? "shared" : undefined;
+  return bot.config.tallyfy.shared && bot.config.tallyfy.allowShared ? "shared" : undefined;
 }
 
 /** Reply privately to the person; never replaces the message they clicked on. */
 export async function replyFailure(
-  deps: Deps,
+  bot: BotContext,
   respond: RespondFn,
   error: unknown,
   ctx: FailureContext,
 ) {
-  const msg = await describeFailure(deps, error, ctx).catch((e: unknown) => {
-    deps.logger.error("could not describe a failure", { what: ctx.what, error: e });
+  const msg = await describeFailure(bot, error, ctx).catch((e: unknown) => {
+    bot.logger.error("could not describe a failure", { what: ctx.what, error: e });
     return renderNotice("error", UNEXPECTED);
   });
   try {
-    await respond({
-      response_type: "ephemeral",
-      replace_original: false,
-      text: msg.text,
-      blocks: msg.blocks as never,
-    });
+    await reply({ respond }, msg);
   } catch (e) {
-    deps.logger.error("could not deliver an error reply", { what: ctx.what, error: e });
+    bot.logger.error("could not deliver an error reply", { what: ctx.what, error: e });
   }
 }

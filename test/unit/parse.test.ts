@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { didYouMean, parseCommand, parseListArgs, parseRunRef } from "../../src/slack/parse.ts";
+import {
+  didYouMean,
+  parseCommand,
+  parseListArgs,
+  parseRunRef,
+} from "../../src/features/commands/parse.ts";
 
 describe("parseCommand", () => {
   it.each([
