@@ -38,7 +38,7 @@ export interface Bot {
   readonly ready: boolean;
 }
 
-/** Post-ack work running at once; the rest waits its turn (see slack/work-queue.ts). */
+/** Post-ack work running at once; the rest waits its turn (see src/slack/work-queue.ts). */
 const BACKGROUND_CONCURRENCY = 16;
 /** While requests keep arriving, work waits up to this long for them to stop... */
 const BACKGROUND_MAX_WAIT_MS = 1000;
@@ -105,15 +105,16 @@ export function createBot(opts: BotOptions): Bot {
   });
   app.client = client;
 
+  const policies = opts.policies ?? { interactive: INTERACTIVE, background: BACKGROUND };
   const bot = createBotContext({
     config,
     logger,
     tallyfy: opts.tallyfy,
     store: opts.store,
     ...(opts.pending ? { pending: opts.pending } : {}),
-    identity: createIdentity({ client: () => app.client, logger }),
+    identity: createIdentity({ client: () => app.client, logger, policy: policies.background }),
     now: opts.now ?? (() => new Date()),
-    policies: opts.policies ?? { interactive: INTERACTIVE, background: BACKGROUND },
+    policies,
     background: createWorkQueue({
       limit: BACKGROUND_CONCURRENCY,
       busy: () => arrivals.busy(),

@@ -54,7 +54,7 @@ export async function openModal(
 }
 
 /** Slack's answers meaning the person moved on: the view changed or was closed. */
-const MOVED_ON = new Set(["hash_conflict", "not_found"]);
+const MOVED_ON: ReadonlySet<string> = new Set(["hash_conflict", "not_found"]);
 
 /** Stands in for a view Slack refused, so the modal never stays on "Loading…" or "Saving…". */
 export function refusedView(title: ModalView["title"], code: string | undefined): ModalView {

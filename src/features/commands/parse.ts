@@ -7,7 +7,7 @@ export type ParsedCommand =
   | { name: Subcommand; args: string }
   | { name: "unknown"; word: string; suggestion: Subcommand | undefined };
 
-const NAMES = new Map<string, Subcommand>(
+const NAMES: ReadonlyMap<string, Subcommand> = new Map(
   SUBCOMMAND_TABLE.flatMap((c) => [c.name, ...c.aliases].map((w) => [w, c.name] as const)),
 );
 

@@ -118,7 +118,9 @@ export type Subcommand = (typeof SUBCOMMAND_TABLE)[number]["name"];
 
 export const SUBCOMMANDS: readonly Subcommand[] = SUBCOMMAND_TABLE.map((c) => c.name);
 
-const BY_NAME = new Map<string, SubcommandSpec>(SUBCOMMAND_TABLE.map((c) => [c.name, c]));
+const BY_NAME: ReadonlyMap<string, SubcommandSpec> = new Map(
+  SUBCOMMAND_TABLE.map((c) => [c.name, c]),
+);
 
 export function subcommand(name: Subcommand): SubcommandSpec {
   return BY_NAME.get(name)!;
