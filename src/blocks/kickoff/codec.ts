@@ -8,7 +8,6 @@ import type { FieldOption, KickoffField } from "../../tallyfy/schemas.ts";
 import { isDateOnly, parseInstant } from "../dates.ts";
 import {
   type AnswerOf,
-  editableInSlack,
   type FieldAnswer,
   fieldName,
   findOption,
