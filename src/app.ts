@@ -1,29 +1,17 @@
 import type { Server } from "node:http";
-import {
-  App,
-  type Authorize,
-  type Logger as BoltLogger,
-  HTTPReceiver,
-  LogLevel,
-  SocketModeReceiver,
-  webApi,
-} from "@slack/bolt";
+import { App, HTTPReceiver, SocketModeReceiver, webApi } from "@slack/bolt";
 import { createIdentity } from "./accounts/identity.ts";
 import type { Config } from "./config.ts";
+import { registerFeatures } from "./features/index.ts";
 import type { Logger } from "./log.ts";
-import { registerSecret, safeJson } from "./log.ts";
-import { register as registerAccounts } from "./slack/accounts.ts";
-import { register as registerActions } from "./slack/actions.ts";
+import { registerSecret } from "./log.ts";
 import { watchArrivals } from "./slack/arrivals.ts";
-import { register as registerCommands } from "./slack/commands.ts";
-import type { Deps } from "./slack/deps.ts";
+import { authorizeOnce, boltLogger, trackInFlight } from "./slack/bolt.ts";
+import { type BotContext, createBotContext } from "./slack/context.ts";
 import { createSlackFetch } from "./slack/fetch.ts";
-import { idleWaiters } from "./slack/idle-waiters.ts";
-import { createModalOpeners } from "./slack/modals.ts";
-import { register as registerOptions } from "./slack/options.ts";
-import { register as registerViews } from "./slack/views.ts";
+import { createResponseUrls } from "./slack/response-url.ts";
 import { createWorkQueue } from "./slack/work-queue.ts";
-import { createPendingCommands, type PendingCommands } from "./store/pending.ts";
+import type { PendingCommands } from "./store/pending.ts";
 import type { ConnectionStore } from "./store/store.ts";
 import { BACKGROUND, type CallPolicy, INTERACTIVE, type Tallyfy } from "./tallyfy/api.ts";
 
@@ -41,7 +29,8 @@ export interface BotOptions {
 
 export interface Bot {
   app: App;
-  deps: Deps;
+  /** The bot's dependencies and registries (tests read its queue and registries). */
+  context: BotContext;
   /** HTTP mode: listens on `port` (0 = any free port) and returns the bound port. */
   start(port?: number): Promise<{ port: number | undefined }>;
   /** Stops taking requests, then lets those in hand finish (up to `drainMs`). Idempotent. */
@@ -49,57 +38,7 @@ export interface Bot {
   readonly ready: boolean;
 }
 
-/**
- * Bolt's logger interface, routed through ours (so redaction applies to Bolt's lines too).
- * Bolt logs Error objects as well as strings: those keep their message (and stack, in `error`).
- */
-export function boltLogger(logger: Logger): BoltLogger {
-  let level = LogLevel.INFO;
-  let name = "bolt";
-  const entry = (msg: unknown[]): [string, Record<string, unknown>] => {
-    const text = msg
-      .map((m) =>
-        typeof m === "string" ? m : m instanceof Error ? `${m.name}: ${m.message}` : safeJson(m),
-      )
-      .join(" ");
-    const error = msg.find((m) => m instanceof Error);
-    return [text, error ? { from: name, error } : { from: name }];
-  };
-  return {
-    debug: (...m) => logger.debug(...entry(m)),
-    info: (...m) => logger.info(...entry(m)),
-    warn: (...m) => logger.warn(...entry(m)),
-    error: (...m) => logger.error(...entry(m)),
-    setLevel: (l) => {
-      level = l;
-    },
-    getLevel: () => level,
-    setName: (n) => {
-      name = n;
-    },
-  };
-}
-
-/**
- * The bot's identity from one auth.test, asked on first use and then kept (a failure is asked
- * again next time). Bolt's own `token` + `tokenVerificationEnabled: false` asks auth.test on
- * every incoming request, before any listener can ack.
- */
-function authorizeOnce(client: webApi.WebClient, botToken: string): Authorize<boolean> {
-  let identity: Promise<{ botId?: string; botUserId?: string }> | undefined;
-  return async () => {
-    identity ??= client.auth.test().then(
-      (r) => ({ botId: r.bot_id, botUserId: r.user_id }),
-      (error: unknown) => {
-        identity = undefined;
-        throw error;
-      },
-    );
-    return { botToken, ...(await identity) };
-  };
-}
-
-/** Post-ack work running at once; the rest waits its turn (see slack/work-queue.ts). */
+/** Post-ack work running at once; the rest waits its turn (see src/slack/work-queue.ts). */
 const BACKGROUND_CONCURRENCY = 16;
 /** While requests keep arriving, work waits up to this long for them to stop... */
 const BACKGROUND_MAX_WAIT_MS = 1000;
@@ -166,30 +105,30 @@ export function createBot(opts: BotOptions): Bot {
   });
   app.client = client;
 
-  const deps: Deps = {
+  const policies = opts.policies ?? { interactive: INTERACTIVE, background: BACKGROUND };
+  const bot = createBotContext({
     config,
     logger,
     tallyfy: opts.tallyfy,
     store: opts.store,
-    pending: opts.pending ?? createPendingCommands(),
-    identity: createIdentity({ client: () => app.client, logger }),
+    ...(opts.pending ? { pending: opts.pending } : {}),
+    identity: createIdentity({ client: () => app.client, logger, policy: policies.background }),
     now: opts.now ?? (() => new Date()),
-    policies: opts.policies ?? { interactive: INTERACTIVE, background: BACKGROUND },
+    policies,
     background: createWorkQueue({
       limit: BACKGROUND_CONCURRENCY,
       busy: () => arrivals.busy(),
       maxWaitMs: BACKGROUND_MAX_WAIT_MS,
       busyLimit: BACKGROUND_CONCURRENCY_WHILE_ACKING,
     }),
-  };
-  const arrivals = watchArrivals(() => deps.background.kick());
+    responseUrls: createResponseUrls(slackFetch.fetch),
+  });
+  const arrivals = watchArrivals(() => bot.background.kick());
+
+  // Global middleware, in the order it runs, before any listener. Request guards go here.
   const inFlight = trackInFlight(app);
-  const modals = createModalOpeners(deps);
-  registerCommands(app, deps, modals);
-  registerActions(app, deps, modals);
-  registerViews(app, deps, modals);
-  registerOptions(app, deps);
-  registerAccounts(app, deps, modals);
+
+  registerFeatures(app, bot);
 
   app.error(async (error) => {
     logger.error("unhandled error in a listener", { error });
@@ -197,7 +136,7 @@ export function createBot(opts: BotOptions): Bot {
 
   return {
     app,
-    deps,
+    context: bot,
     get ready() {
       return ready;
     },
@@ -221,42 +160,15 @@ export function createBot(opts: BotOptions): Bot {
         const deadline = Date.now() + (opts.drainMs ?? 8_000);
         // Listeners still running (modal openers) may queue more work: wait for them first.
         const listenersDone = await inFlight.idle(deadline - Date.now());
-        const queueDone = await deps.background.idle(Math.max(0, deadline - Date.now()));
+        const queueDone = await bot.background.idle(Math.max(0, deadline - Date.now()));
         if (!listenersDone || !queueDone) {
           logger.warn("stopped with requests still being handled", {
-            count: inFlight.count + deps.background.pending,
+            count: inFlight.count + bot.background.pending,
           });
         }
         await slackFetch.close();
       })();
       return stopping;
-    },
-  };
-}
-
-/**
- * Counts requests whose listeners are still working (after the ack, Tallyfy calls and the
- * reply to Slack are still to come), so a shutdown can let them finish.
- */
-function trackInFlight(app: App) {
-  let count = 0;
-  const waiters = idleWaiters();
-  app.use(async ({ next }) => {
-    count++;
-    try {
-      await next();
-    } finally {
-      count--;
-      if (count === 0) waiters.wake();
-    }
-  });
-  return {
-    get count() {
-      return count;
-    },
-    /** Resolves true once nothing is in flight, false if `ms` pass first. */
-    idle(ms: number): Promise<boolean> {
-      return count === 0 ? Promise.resolve(true) : waiters.wait(ms);
     },
   };
 }

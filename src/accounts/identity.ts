@@ -1,7 +1,7 @@
 import type { PersonRef } from "../blocks/people.ts";
 import type { Logger } from "../log.ts";
 import type { WebClient } from "../slack/web-client.ts";
-import type { TallyfyApi } from "../tallyfy/api.ts";
+import type { CallPolicy, TallyfyApi } from "../tallyfy/api.ts";
 import { TtlCache } from "../tallyfy/cache.ts";
 import type { TallyfyUser } from "../tallyfy/schemas.ts";
 
@@ -20,8 +20,11 @@ export interface Identity {
 export function createIdentity(opts: {
   client: () => WebClient;
   logger: Logger;
+  /** The budget of the Tallyfy user lookups (they run after the ack). */
+  policy: CallPolicy;
   ttlMs?: number;
 }): Identity {
+  const tallyfyOpts = { policy: opts.policy };
   const ttlMs = opts.ttlMs ?? 10 * 60_000;
   const emails = new TtlCache<string | undefined>({ ttlMs, max: 5000 });
   const bySlackEmail = new TtlCache<string | undefined>({ ttlMs, max: 5000 });
@@ -49,7 +52,7 @@ export function createIdentity(opts: {
 
   const tallyfyUserById = async (api: TallyfyApi, id: number) => {
     try {
-      return await api.users.get(id);
+      return await api.users.get(id, tallyfyOpts);
     } catch {
       return undefined;
     }
@@ -59,7 +62,7 @@ export function createIdentity(opts: {
     slackEmail,
     async tallyfyUserFor(api, slackUserId) {
       const email = await slackEmail(slackUserId);
-      return email ? api.users.findByEmail(email) : undefined;
+      return email ? api.users.findByEmail(email, tallyfyOpts) : undefined;
     },
     async slackUserForTallyfy(api, tallyfyUserId) {
       const user = await tallyfyUserById(api, tallyfyUserId);

@@ -2,52 +2,18 @@
 import type { KnownBlock } from "@slack/types";
 import { code, label, mrkdwn } from "./format.ts";
 
-interface Usage {
+export interface Usage {
+  name: string;
   usage: string;
   what: string;
   example?: string;
 }
 
-const PROCESS_COMMANDS: Usage[] = [
-  {
-    usage: "launch [template]",
-    what: "Start a process from a template; fill in its kick-off form in Slack.",
-    example: "launch Employee onboarding",
-  },
-  {
-    usage: "list [status] [words]",
-    what:
-      "List processes, newest first. Status is one of `active`, `problem`, `delayed`, " +
-      "`complete`, `archived`; add `mine` for the ones you own, and words to search by name.",
-    example: "list mine delayed invoice",
-  },
-  {
-    usage: "show <id|url>",
-    what: "Post a process's status card to this channel.",
-    example: "show https://go.tallyfy.com/acme/processes/3f2a9c",
-  },
-  {
-    usage: "edit <id|url>",
-    what: "Change a process's name, summary, owner, tags or kick-off values.",
-    example: "edit 3f2a9c",
-  },
-  { usage: "archive <id|url>", what: "Archive a process.", example: "archive 3f2a9c" },
-  {
-    usage: "activate <id|url>",
-    what: "Bring an archived process back.",
-    example: "activate 3f2a9c",
-  },
-];
-
-const ACCOUNT_COMMANDS: Usage[] = [
-  {
-    usage: "connect",
-    what: "Connect your Tallyfy account, so everything you do uses your own permissions.",
-  },
-  { usage: "disconnect", what: "Forget your Tallyfy connection." },
-  { usage: "whoami", what: "Show which Tallyfy account and organization you're using." },
-  { usage: "help", what: "Show this message." },
-];
+/** The subcommands by section, in the order shown (features/commands/table.ts). */
+export interface HelpSections {
+  processes: readonly Usage[];
+  account: readonly Usage[];
+}
 
 /** Command text for mrkdwn inline code: "<" and ">" must be escaped even there. */
 function command(usage: string): string {
@@ -60,14 +26,15 @@ function usageBlock(u: Usage): KnownBlock {
 }
 
 export function renderHelp(
+  sections: HelpSections,
   opts: { unknown?: string | undefined; suggestion?: string | undefined } = {},
 ): {
   text: string;
   blocks: KnownBlock[];
 } {
   const blocks: KnownBlock[] = [];
-  let text =
-    "How to use /tallyfy: launch, list, show, edit, archive, activate, connect, disconnect, whoami, help";
+  const names = [...sections.processes, ...sections.account].map((u) => u.name);
+  let text = `How to use /tallyfy: ${names.join(", ")}`;
   const unknown = opts.unknown?.trim();
   if (unknown) {
     const suggestion = opts.suggestion?.trim();
@@ -90,10 +57,10 @@ export function renderHelp(
     },
     { type: "divider" },
     { type: "section", text: mrkdwn("*:clipboard: Processes*") },
-    ...PROCESS_COMMANDS.map(usageBlock),
+    ...sections.processes.map(usageBlock),
     { type: "divider" },
     { type: "section", text: mrkdwn("*:bust_in_silhouette: Your account*") },
-    ...ACCOUNT_COMMANDS.map(usageBlock),
+    ...sections.account.map(usageBlock),
     {
       type: "context",
       elements: [

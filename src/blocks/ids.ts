@@ -1,5 +1,5 @@
 /**
- * Ids shared by the renderers (src/blocks) and the listeners (src/slack). Buttons are
+ * Ids shared by the renderers (src/blocks) and the listeners (src/features). Buttons are
  * stateless: their value carries everything a click needs, so any instance can handle it.
  */
 export const ACTION = {

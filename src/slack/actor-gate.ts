@@ -2,7 +2,8 @@ import type { RespondFn } from "@slack/bolt";
 import { type Actor, resolveActor } from "../accounts/actor.ts";
 import { renderConnectPrompt } from "../blocks/connect.ts";
 import type { PendingCommand } from "../store/pending.ts";
-import type { Deps } from "./deps.ts";
+import type { BotContext } from "./context.ts";
+import { reply } from "./reply.ts";
 
 export interface GateContext {
   teamId: string;
@@ -18,19 +19,14 @@ export interface GateContext {
  * The actor for this Slack user, or undefined after telling them to connect (keeping the
  * command they ran so it can be carried out after connecting).
  */
-export async function actorOrPrompt(deps: Deps, ctx: GateContext): Promise<Actor | undefined> {
-  const result = await resolveActor(deps, ctx.teamId, ctx.userId);
+export async function actorOrPrompt(bot: BotContext, ctx: GateContext): Promise<Actor | undefined> {
+  const result = await resolveActor(bot, ctx.teamId, ctx.userId);
   if (result.kind !== "not_connected") return result;
   const pendingId = ctx.replay
-    ? deps.pending.set(ctx.teamId, ctx.userId, pendingOf(ctx))
+    ? bot.pending.set(ctx.teamId, ctx.userId, pendingOf(ctx))
     : undefined;
   const prompt = renderConnectPrompt({ invalid: result.invalid, pendingId });
-  await ctx.respond({
-    response_type: "ephemeral",
-    replace_original: false,
-    text: prompt.text,
-    blocks: prompt.blocks,
-  });
+  await reply(ctx, prompt);
   return undefined;
 }
 

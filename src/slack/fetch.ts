@@ -13,7 +13,7 @@ export interface SlackFetch {
 }
 
 /** Statuses whose Response may not carry a body. */
-const NO_BODY = new Set([204, 205, 304]);
+const NO_BODY: ReadonlySet<number> = new Set([204, 205, 304]);
 
 export function createSlackFetch(timeoutMs = 30_000): SlackFetch {
   const agent = new Agent({ keepAliveTimeout: 10_000, connections: 32 });

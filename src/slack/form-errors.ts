@@ -3,7 +3,7 @@ import type { ViewOutput } from "@slack/bolt";
 import type { KnownBlock, ModalView } from "@slack/types";
 import { FORM_NOTICE_BLOCK, noticeBlocks, type Tone } from "../blocks/modals/modal.ts";
 import { mrkdwnText } from "../blocks/text.ts";
-import type { Deps } from "./deps.ts";
+import type { BotContext } from "./context.ts";
 import { describeFailure, type FailureContext } from "./reply.ts";
 
 export interface Notice {
@@ -31,11 +31,11 @@ export function errorsNotice(errors: Record<string, string>, blocks: readonly un
 
 /** The sentence for a failure (logged, auth problems handled) as a notice. */
 export async function failureNotice(
-  deps: Deps,
+  bot: BotContext,
   error: unknown,
   ctx: FailureContext,
 ): Promise<Notice> {
-  const msg = await describeFailure(deps, error, ctx);
+  const msg = await describeFailure(bot, error, ctx);
   const reconnect = /reconnect/i.test(msg.text) && !msg.text.includes("/tallyfy connect");
   return { tone: "error", mrkdwn: reconnect ? `${msg.text} Type \`/tallyfy connect\`.` : msg.text };
 }

@@ -1,11 +1,11 @@
-/** Opening and updating modals, and posting to a stored response_url, for launch and edit. */
+/** Opening and updating modals, for every flow that shows one. */
 import { randomBytes } from "node:crypto";
-import type { RespondFn } from "@slack/bolt";
 import type { ModalView } from "@slack/types";
 import { renderNotice } from "../blocks/notices.ts";
 import type { Logger } from "../log.ts";
-import { slackErrorCode } from "./cards.ts";
-import type { CommandContext } from "./commands.ts";
+import type { Interaction } from "./interaction.ts";
+import { reply } from "./reply.ts";
+import { slackErrorCode } from "./slack-errors.ts";
 import type { WebClient } from "./web-client.ts";
 
 export interface OpenedView {
@@ -23,14 +23,13 @@ export function newNonce(): string {
  * the first Slack call a listener makes. Undefined (after telling the person) when it fails.
  */
 export async function openModal(
-  ctx: Pick<CommandContext, "triggerId" | "client" | "respond">,
+  ctx: Pick<Interaction, "triggerId" | "client" | "respond">,
   view: ModalView,
   logger: Logger,
 ): Promise<OpenedView | undefined> {
   const explain = async (text: string) => {
-    const msg = renderNotice("warning", text);
     try {
-      await ctx.respond({ response_type: "ephemeral", replace_original: false, ...msg } as never);
+      await reply(ctx, renderNotice("warning", text));
     } catch (error) {
       logger.warn("could not explain a failed views.open", { error: (error as Error).message });
     }
@@ -55,7 +54,7 @@ export async function openModal(
 }
 
 /** Slack's answers meaning the person moved on: the view changed or was closed. */
-const MOVED_ON = new Set(["hash_conflict", "not_found"]);
+const MOVED_ON: ReadonlySet<string> = new Set(["hash_conflict", "not_found"]);
 
 /** Stands in for a view Slack refused, so the modal never stays on "Loading…" or "Saving…". */
 export function refusedView(title: ModalView["title"], code: string | undefined): ModalView {
@@ -143,24 +142,4 @@ export async function updateWhenReady(
   // drops it, as it should).
   const next = await updateModal(client, viewId, hash, interim, logger, { explain: false });
   await updateModal(client, viewId, next ?? hash, await work, logger);
-}
-
-/** A RespondFn posting to a response_url kept from an earlier interaction. */
-export function respondVia(url: string): RespondFn {
-  return async (message) => {
-    const body = typeof message === "string" ? { text: message } : message;
-    const res = await fetch(url, {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify(body),
-    });
-    if (!res.ok) {
-      const error = new Error(`response_url answered ${res.status}`) as Error & {
-        data?: { error: string };
-      };
-      error.data = { error: res.status === 404 ? "expired_url" : `http_${res.status}` };
-      throw error;
-    }
-    return res as never;
-  };
 }

@@ -1,7 +1,7 @@
-/** Slack people chosen in a form <-> Tallyfy members, by email (deps.identity). */
+/** Slack people chosen in a form <-> Tallyfy members, by email (bot.identity). */
 import { plainLine } from "../blocks/text.ts";
 import type { TallyfyApi } from "../tallyfy/api.ts";
-import type { Deps } from "./deps.ts";
+import type { BotContext } from "./context.ts";
 import type { WebClient } from "./web-client.ts";
 
 export interface MappedIds {
@@ -11,12 +11,12 @@ export interface MappedIds {
 }
 
 export async function tallyfyIdsFor(
-  deps: Deps,
+  bot: BotContext,
   api: TallyfyApi,
   slackUserIds: string[],
 ): Promise<MappedIds> {
   const found = await Promise.all(
-    slackUserIds.map(async (id) => ({ id, user: await deps.identity.tallyfyUserFor(api, id) })),
+    slackUserIds.map(async (id) => ({ id, user: await bot.identity.tallyfyUserFor(api, id) })),
   );
   return {
     ids: [...new Set(found.flatMap((f) => (f.user ? [f.user.id] : [])))],
@@ -26,13 +26,13 @@ export async function tallyfyIdsFor(
 
 /** Tallyfy user id -> Slack user id for those who have both (others are left out). */
 export async function slackIdsFor(
-  deps: Deps,
+  bot: BotContext,
   api: TallyfyApi,
   tallyfyUserIds: number[],
 ): Promise<Map<number, string>> {
   const pairs = await Promise.all(
     [...new Set(tallyfyUserIds)].map(
-      async (id) => [id, await deps.identity.slackUserForTallyfy(api, id)] as const,
+      async (id) => [id, await bot.identity.slackUserForTallyfy(api, id)] as const,
     ),
   );
   return new Map(pairs.filter((p): p is readonly [number, string] => p[1] !== undefined));
@@ -40,12 +40,12 @@ export async function slackIdsFor(
 
 /** The input error naming people who have no Tallyfy account (plain text, Slack shows it so). */
 export async function unmappedMessage(
-  deps: Deps,
+  bot: BotContext,
   client: WebClient,
   slackUserIds: string[],
   what: "owner" | "assignees",
 ): Promise<string> {
-  const names = await Promise.all(slackUserIds.map((id) => describePerson(deps, client, id)));
+  const names = await Promise.all(slackUserIds.map((id) => describePerson(bot, client, id)));
   const list = names.join(", ");
   const advice =
     what === "owner"
@@ -57,8 +57,12 @@ export async function unmappedMessage(
   );
 }
 
-async function describePerson(deps: Deps, client: WebClient, slackUserId: string): Promise<string> {
-  const email = await deps.identity.slackEmail(slackUserId);
+async function describePerson(
+  bot: BotContext,
+  client: WebClient,
+  slackUserId: string,
+): Promise<string> {
+  const email = await bot.identity.slackEmail(slackUserId);
   let name: string | undefined;
   try {
     const res = await client.users.info({ user: slackUserId });

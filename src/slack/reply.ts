@@ -4,7 +4,30 @@ import { renderConnectPrompt } from "../blocks/connect.ts";
 import { renderNotice, tallyfyErrorText } from "../blocks/notices.ts";
 import { tokenFingerprint } from "../tallyfy/cache.ts";
 import { isTallyfyError, TallyfyAuthError } from "../tallyfy/errors.ts";
-import type { Deps } from "./deps.ts";
+import type { BotContext } from "./context.ts";
+
+/** What the renderers in src/blocks produce for a message. */
+export interface Message {
+  text: string;
+  blocks: readonly unknown[];
+}
+
+/**
+ * A private answer to the person (ephemeral). `replace`: in place of the message they clicked
+ * (paging a list); otherwise a new message below it.
+ */
+export async function reply(
+  to: { respond: RespondFn },
+  msg: Message,
+  { replace = false }: { replace?: boolean } = {},
+): Promise<void> {
+  await to.respond({
+    response_type: "ephemeral",
+    replace_original: replace,
+    text: msg.text,
+    blocks: msg.blocks as never,
+  });
+}
 
 export interface FailureContext {
   teamId: string;
@@ -19,20 +42,20 @@ const REPLACED =
   "Tallyfy rejected the access token this used, which has since been replaced. Please try again.";
 
 /** The sentence a person sees for an error; logs what an operator needs. Never a stack trace. */
-export async function describeFailure(deps: Deps, error: unknown, ctx: FailureContext) {
+export async function describeFailure(bot: BotContext, error: unknown, ctx: FailureContext) {
   const rejected =
-    error instanceof TallyfyAuthError ? await whoseToken(deps, error, ctx) : undefined;
+    error instanceof TallyfyAuthError ? await whoseToken(bot, error, ctx) : undefined;
   if (rejected?.kind === "user") {
     // Only while the connection still holds that token: a late 401 must not undo a reconnect.
     // The person must hear to reconnect even if the store cannot record it right now.
-    const marked = await deps.store
+    const marked = await bot.store
       .markInvalid(ctx.teamId, ctx.userId, rejected.token)
       .catch((e: unknown) => {
-        deps.logger.error("could not mark a rejected token invalid", { what: ctx.what, error: e });
+        bot.logger.error("could not mark a rejected token invalid", { what: ctx.what, error: e });
         return true;
       });
     if (marked) {
-      deps.logger.warn("stored Tallyfy token rejected; marked invalid", {
+      bot.logger.warn("stored Tallyfy token rejected; marked invalid", {
         what: ctx.what,
         userId: ctx.userId,
       });
@@ -40,21 +63,21 @@ export async function describeFailure(deps: Deps, error: unknown, ctx: FailureCo
     }
   }
   if (rejected?.kind === "user" || rejected?.kind === "replaced") {
-    deps.logger.info("a replaced Tallyfy token was rejected; the connection is unchanged", {
+    bot.logger.info("a replaced Tallyfy token was rejected; the connection is unchanged", {
       what: ctx.what,
       userId: ctx.userId,
     });
     return renderNotice("error", REPLACED);
   }
   if (rejected?.kind === "shared") {
-    deps.logger.error("workspace Tallyfy token rejected", { what: ctx.what });
+    bot.logger.error("workspace Tallyfy token rejected", { what: ctx.what });
     return renderNotice(
       "error",
       "Tallyfy rejected the workspace connection. Ask whoever runs this bot to renew TALLYFY_ACCESS_TOKEN, or use `/tallyfy connect` to act as yourself.",
     );
   }
   if (isTallyfyError(error)) {
-    deps.logger.warn("Tallyfy call failed", {
+    bot.logger.warn("Tallyfy call failed", {
       what: ctx.what,
       kind: error.kind,
       status: error.status,
@@ -64,7 +87,7 @@ export async function describeFailure(deps: Deps, error: unknown, ctx: FailureCo
     });
     return renderNotice("error", tallyfyErrorText(error, { runRef: ctx.runRef }));
   }
-  deps.logger.error("unexpected failure", { what: ctx.what, error });
+  bot.logger.error("unexpected failure", { what: ctx.what, error });
   return renderNotice("error", UNEXPECTED);
 }
 
@@ -75,7 +98,7 @@ type Rejected = { kind: "user"; token: string } | { kind: "shared" } | { kind: "
  * person's current token from the workspace one and from a personal token since replaced.
  */
 async function whoseToken(
-  deps: Deps,
+  bot: BotContext,
   error: TallyfyAuthError,
   ctx: FailureContext,
 ): Promise<Rejected | undefined> {
@@ -83,35 +106,30 @@ async function whoseToken(
   if (ctx.actor) return { kind: "shared" };
   const seen = error.tokenFingerprint;
   const used = (token: string) => seen === undefined || tokenFingerprint(token) === seen;
-  const own = await deps.store.get(ctx.teamId, ctx.userId).catch(() => undefined);
+  const own = await bot.store.get(ctx.teamId, ctx.userId).catch(() => undefined);
   // Without a fingerprint, a working stored connection is the one used (resolveActor prefers it).
   if (own && (seen === undefined ? own.status === "ok" : used(own.token))) {
     return { kind: "user", token: own.token };
   }
-  const shared = deps.config.tallyfy.allowShared ? deps.config.tallyfy.shared : undefined;
+  const shared = bot.config.tallyfy.allowShared ? bot.config.tallyfy.shared : undefined;
   if (shared && used(shared.token)) return { kind: "shared" };
   return own ? { kind: "replaced" } : undefined;
 }
 
 /** Reply privately to the person; never replaces the message they clicked on. */
 export async function replyFailure(
-  deps: Deps,
+  bot: BotContext,
   respond: RespondFn,
   error: unknown,
   ctx: FailureContext,
 ) {
-  const msg = await describeFailure(deps, error, ctx).catch((e: unknown) => {
-    deps.logger.error("could not describe a failure", { what: ctx.what, error: e });
+  const msg = await describeFailure(bot, error, ctx).catch((e: unknown) => {
+    bot.logger.error("could not describe a failure", { what: ctx.what, error: e });
     return renderNotice("error", UNEXPECTED);
   });
   try {
-    await respond({
-      response_type: "ephemeral",
-      replace_original: false,
-      text: msg.text,
-      blocks: msg.blocks as never,
-    });
+    await reply({ respond }, msg);
   } catch (e) {
-    deps.logger.error("could not deliver an error reply", { what: ctx.what, error: e });
+    bot.logger.error("could not deliver an error reply", { what: ctx.what, error: e });
   }
 }

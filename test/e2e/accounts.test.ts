@@ -7,8 +7,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { SEED } from "../../sandbox/tallyfy/server.ts";
 import { CONNECT } from "../../src/blocks/accounts.ts";
 import { ACTION, VIEW } from "../../src/blocks/ids.ts";
-import { pendingTokensOf } from "../../src/slack/accounts.ts";
-import { replayRespond } from "../../src/slack/connect-submit.ts";
+import { replayRespond } from "../../src/features/connect/replay.ts";
 import { DEFAULT_DB_FILE, openSqliteStore, StoreKeyError } from "../../src/store/index.ts";
 import { assertBlockKit } from "../support/block-limits.ts";
 import {
@@ -41,7 +40,7 @@ async function resetAll() {
   h.slack.reset();
   for (const user of [ALICE, BOB, CAROL, DAVE]) {
     await h.store.delete(h.slack.teamId, user);
-    h.bot.deps.pending.take(h.slack.teamId, user);
+    h.bot.context.pending.take(h.slack.teamId, user);
   }
 }
 
@@ -119,7 +118,7 @@ describe("with the workspace connection configured", () => {
         orgName: "Acme Labs",
         token: U.admin.token,
       });
-      expect(pendingTokensOf(h.bot.deps).size).toBe(0);
+      expect(h.bot.context.pendingTokens.size).toBe(0);
 
       // From now on her commands act in Acme Labs.
       const from = h.sandbox.requests.length;
@@ -133,9 +132,9 @@ describe("with the workspace connection configured", () => {
     it("forgets the checked token when the organization step is closed", async () => {
       const view = await openConnect(h, ALICE);
       await submitToken(h, view.id, U.admin.token);
-      expect(pendingTokensOf(h.bot.deps).size).toBe(1);
+      expect(h.bot.context.pendingTokens.size).toBe(1);
       await h.driver.closeView(view.id);
-      await eventually(() => expect(pendingTokensOf(h.bot.deps).size).toBe(0));
+      await eventually(() => expect(h.bot.context.pendingTokens.size).toBe(0));
       expect(await h.store.get(h.slack.teamId, ALICE)).toBeUndefined();
     });
 
@@ -143,7 +142,7 @@ describe("with the workspace connection configured", () => {
       // The checked token was let go (TTL) before the organization was chosen.
       const first = await openConnect(h, ALICE);
       await submitToken(h, first.id, U.admin.token);
-      pendingTokensOf(h.bot.deps).dropUser(h.slack.teamId, ALICE);
+      h.bot.context.pendingTokens.dropUser(h.slack.teamId, ALICE);
       const expired = await submitOrg(h, first.id, LABS);
       expect(expired.viewProblem).toBeUndefined();
       expect(JSON.stringify(expired.body.view)).toContain("took too long");
@@ -316,7 +315,7 @@ describe("with the workspace connection configured", () => {
   it("answers a replayed command through its response_url, or ephemerally without one", async () => {
     const client = h.bot.app.client;
     const responseUrl = h.slack.newResponseUrl({ channelId: OPS, userId: CAROL });
-    const viaUrl = replayRespond(h.bot.deps, client, {
+    const viaUrl = replayRespond(h.bot.context, client, {
       userId: CAROL,
       channelId: OPS,
       responseUrl,
@@ -325,13 +324,13 @@ describe("with the workspace connection configured", () => {
     const posted = await h.slack.waitForResponse((r) => r.body.text === "via the url");
     expect(responseUrl.endsWith(posted.id)).toBe(true);
 
-    const direct = replayRespond(h.bot.deps, client, { userId: CAROL, channelId: OPS });
+    const direct = replayRespond(h.bot.context, client, { userId: CAROL, channelId: OPS });
     await direct({ response_type: "ephemeral", text: "posted ephemerally" });
     const call = await h.slack.waitFor((c) => c.method === "chat.postEphemeral");
     expect(call.args).toMatchObject({ channel: OPS, user: CAROL, text: "posted ephemerally" });
 
     // A used-up or dead response_url falls back to chat.postEphemeral.
-    const dead = replayRespond(h.bot.deps, client, {
+    const dead = replayRespond(h.bot.context, client, {
       userId: CAROL,
       channelId: OPS,
       responseUrl: `${h.slack.url}/response/doesnotexist`,

@@ -2,10 +2,10 @@ import { spawn } from "node:child_process";
 import { Agent, get } from "node:http";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { boltLogger } from "../../src/app.ts";
 import { decodeListState, LIST_PAGE_ACTIONS } from "../../src/blocks/ids.ts";
+import { MAX_WAITING } from "../../src/features/commands/register.ts";
 import { createLogger } from "../../src/log.ts";
-import { MAX_WAITING } from "../../src/slack/commands.ts";
+import { boltLogger } from "../../src/slack/bolt.ts";
 import { assertBlockKit } from "../support/block-limits.ts";
 import { eventually, type Harness, startHarness } from "../support/harness.ts";
 
@@ -465,7 +465,7 @@ describe("a burst of commands", () => {
     try {
       const run = [...own.sandbox.state.runs.values()].find((r) => r.status === "active")!;
       const hold = () => gate;
-      const q = own.bot.deps.background;
+      const q = own.bot.context.background;
       for (let i = 0; i < 16 + MAX_WAITING; i++) q.enqueue(hold, () => {});
       expect(q.waiting).toBe(MAX_WAITING);
 

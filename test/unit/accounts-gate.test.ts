@@ -4,7 +4,7 @@ import type { Identity } from "../../src/accounts/identity.ts";
 import { loadConfig } from "../../src/config.ts";
 import { silentLogger } from "../../src/log.ts";
 import { actorOrPrompt } from "../../src/slack/actor-gate.ts";
-import type { Deps } from "../../src/slack/deps.ts";
+import { type BotContext, createBotContext } from "../../src/slack/context.ts";
 import { describeFailure } from "../../src/slack/reply.ts";
 import { createWorkQueue } from "../../src/slack/work-queue.ts";
 import { createMemoryStore, createPendingCommands } from "../../src/store/index.ts";
@@ -14,7 +14,7 @@ import { TallyfyAuthError } from "../../src/tallyfy/errors.ts";
 const T = "T1";
 const U = "U1";
 
-function deps(shared: boolean): Deps {
+function deps(shared: boolean): BotContext {
   const config = loadConfig({
     SLACK_BOT_TOKEN: "xoxb-1",
     SLACK_SIGNING_SECRET: "s",
@@ -24,7 +24,7 @@ function deps(shared: boolean): Deps {
   const tallyfy = {
     forConnection: (c: { orgId: string }) => ({ orgId: c.orgId }),
   } as unknown as Tallyfy;
-  return {
+  return createBotContext({
     config,
     logger: silentLogger,
     tallyfy,
@@ -34,7 +34,7 @@ function deps(shared: boolean): Deps {
     now: () => new Date(),
     policies: { interactive: INTERACTIVE, background: BACKGROUND },
     background: createWorkQueue(1),
-  };
+  });
 }
 
 const connection = {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { renderHelp } from "../../src/blocks/help.ts";
-import { SUBCOMMANDS } from "../../src/slack/parse.ts";
+import { SUBCOMMANDS } from "../../src/features/commands/table.ts";
+import { helpMessage } from "../../src/features/help/flow.ts";
 import { assertBlockKit } from "../support/block-limits.ts";
 
 describe("renderHelp", () => {
   it("lists every subcommand with how to use it", () => {
-    const help = renderHelp();
+    const help = helpMessage();
     assertBlockKit({ type: "message", ...help });
     const json = JSON.stringify(help.blocks);
     for (const cmd of SUBCOMMANDS) expect(json).toContain(`/tallyfy ${cmd}`);
@@ -28,7 +28,7 @@ describe("renderHelp", () => {
   });
 
   it("names an unknown command, escaped, and suggests the closest one", () => {
-    const help = renderHelp({ unknown: "frobnicate", suggestion: "list" });
+    const help = helpMessage({ unknown: "frobnicate", suggestion: "list" });
     assertBlockKit({ type: "message", ...help });
     const first = JSON.stringify(help.blocks[0]);
     expect(first).toContain("Unknown command `frobnicate`.");
@@ -38,7 +38,7 @@ describe("renderHelp", () => {
   });
 
   it("keeps hostile input inert and inside its code span", () => {
-    const help = renderHelp({
+    const help = helpMessage({
       unknown: `<!channel>\`x\` & ${"z".repeat(300)}`,
       suggestion: undefined,
     });

@@ -1,13 +1,12 @@
 import { describe, expect, it } from "vitest";
 import type { z } from "zod";
+import { mergePickedAssignees, prerunChanges } from "../../src/blocks/kickoff/changes.ts";
 import {
   decodePrerun,
   decodePrerunValue,
   encodePrerun,
   encodePrerunValue,
   KickoffValueError,
-  mergePickedAssignees,
-  prerunChanges,
 } from "../../src/blocks/kickoff/codec.ts";
 import type { FieldAnswer } from "../../src/blocks/kickoff/model.ts";
 import { type KickoffField, kickoffFieldSchema } from "../../src/tallyfy/schemas.ts";

@@ -1,7 +1,8 @@
 import type { KnownBlock } from "@slack/types";
 import { describe, expect, it } from "vitest";
 import type { z } from "zod";
-import { decodePrerun, encodePrerun, prerunChanges } from "../../src/blocks/kickoff/codec.ts";
+import { prerunChanges } from "../../src/blocks/kickoff/changes.ts";
+import { decodePrerun, encodePrerun } from "../../src/blocks/kickoff/codec.ts";
 import { kickoffBlocks } from "../../src/blocks/kickoff/elements.ts";
 import type { FieldAnswer } from "../../src/blocks/kickoff/model.ts";
 import { type KickoffStateValues, readKickoffState } from "../../src/blocks/kickoff/state.ts";

@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import { Ajv } from "ajv";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { SUBCOMMANDS, usageHint } from "../../src/features/commands/table.ts";
 
 const repo = fileURLToPath(new URL("../../", import.meta.url));
 const manifestPath = `${repo}manifest.yml`;
@@ -92,5 +93,12 @@ describe("manifest.yml", () => {
     expect(m.settings.token_rotation_enabled).toBe(false);
     expect(m.features.bot_user).toEqual({ display_name: "Tallyfy", always_online: false });
     expect(m.display_information.long_description.length).toBeGreaterThanOrEqual(175);
+  });
+
+  it("gives /tallyfy the usage hint of the subcommand table, every subcommand once", () => {
+    const hint = loadManifest().features.slash_commands[0].usage_hint as string;
+    expect(hint).toBe(usageHint());
+    const words = hint.replace(/^\[|\]$/g, "").split(" | ");
+    expect([...words].sort()).toEqual([...SUBCOMMANDS].sort());
   });
 });

@@ -1,11 +1,8 @@
 import type { ModalView } from "@slack/types";
 import { describe, expect, it, vi } from "vitest";
 import { silentLogger } from "../../src/log.ts";
-import {
-  answerSubmission,
-  OnceRegistry,
-  type SubmitOutcome,
-} from "../../src/slack/modal-submit.ts";
+import { answerSubmission, type SubmitOutcome } from "../../src/slack/submission.ts";
+import { OnceRegistry } from "../../src/slack/submission-claims.ts";
 import type { WebClient } from "../../src/slack/web-client.ts";
 
 const view = (text: string): ModalView => ({

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { didYouMean, parseCommand, parseListArgs, parseRunRef } from "../../src/slack/parse.ts";
+import {
+  didYouMean,
+  parseCommand,
+  parseListArgs,
+  parseRunRef,
+} from "../../src/features/commands/parse.ts";
+import { SUBCOMMAND_TABLE } from "../../src/features/commands/table.ts";
 
 describe("parseCommand", () => {
   it.each([
@@ -90,5 +96,22 @@ describe("parseListArgs", () => {
 describe("Slack's escaping of typed text", () => {
   it("is undone before parsing", () => {
     expect(parseCommand("list R&amp;D &lt;ops&gt;")).toEqual({ name: "list", args: "R&D <ops>" });
+  });
+});
+
+describe("the subcommand table", () => {
+  it("parses every name and alias to its subcommand, and claims no word twice", () => {
+    const words = SUBCOMMAND_TABLE.flatMap((c) => [c.name, ...c.aliases]);
+    expect(new Set(words).size).toBe(words.length);
+    for (const c of SUBCOMMAND_TABLE) {
+      for (const word of [c.name, ...c.aliases].filter(Boolean)) {
+        expect(parseCommand(`${word.toUpperCase()} x`)).toEqual({ name: c.name, args: "x" });
+      }
+    }
+  });
+
+  it("never reads a word from Object's prototype as a subcommand", () => {
+    expect(parseCommand("constructor")).toMatchObject({ name: "unknown" });
+    expect(parseCommand("__proto__ x")).toMatchObject({ name: "unknown" });
   });
 });

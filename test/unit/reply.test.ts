@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.ts";
 import { silentLogger } from "../../src/log.ts";
-import type { Deps } from "../../src/slack/deps.ts";
+import type { BotContext } from "../../src/slack/context.ts";
 import { describeFailure } from "../../src/slack/reply.ts";
 import { createMemoryStore } from "../../src/store/index.ts";
 import { TallyfyAuthError } from "../../src/tallyfy/errors.ts";
@@ -22,7 +22,7 @@ describe("describeFailure on a rejected personal token", () => {
       tallyfyName: null,
     });
     const failing = { ...store, markInvalid: () => Promise.reject(new Error("disk full")) };
-    const deps = { config, logger: silentLogger, store: failing } as unknown as Deps;
+    const deps = { config, logger: silentLogger, store: failing } as unknown as BotContext;
     const msg = await describeFailure(deps, new TallyfyAuthError({ status: 401 }), {
       teamId: "T1",
       userId: "U1",

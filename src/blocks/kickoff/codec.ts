@@ -1,6 +1,6 @@
 /**
- * Kick-off answers <-> the prerun values Tallyfy stores (shared/tallyfy-api/REFERENCE.md,
- * "Launch"): text/textarea/email/date a string, radio the option's text, dropdown {id, text},
+ * Kick-off answers <-> the prerun values Tallyfy stores (Tallyfy API reference, "Launch"):
+ * text/textarea/email/date a string, radio the option's text, dropdown {id, text},
  * multiselect [{id, text, selected: true}], assignees_form {users, guests, groups}; file, table
  * and unknown types pass through untouched. prerun is always an object keyed by field id. Pure.
  */
@@ -8,7 +8,6 @@ import type { FieldOption, KickoffField } from "../../tallyfy/schemas.ts";
 import { isDateOnly, parseInstant } from "../dates.ts";
 import {
   type AnswerOf,
-  editableInSlack,
   type FieldAnswer,
   fieldName,
   findOption,
@@ -116,7 +115,8 @@ export function encodePrerun(
 // ---- decoding (prefilling an edit form from a run's prerun) ----
 
 type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
+export const isObj = (v: unknown): v is Obj =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
 const isScalar = (v: unknown): v is string | number =>
   typeof v === "string" || (typeof v === "number" && Number.isFinite(v));
 
@@ -243,85 +243,4 @@ export function decodePrerun(
     if (answer) answers[field.id] = answer;
   }
   return answers;
-}
-
-// ---- edits ----
-
-/** What a cleared field is sent as. */
-function clearedValue(field: KickoffField): unknown {
-  switch (field.field_type) {
-    case "dropdown":
-      return null;
-    case "multiselect":
-      return [];
-    case "assignees_form":
-      return { users: [], guests: [], groups: [] };
-    default:
-      return "";
-  }
-}
-
-/** Encoded value in a form where equal answers compare equal (assignee order does not matter). */
-function comparable(field: KickoffField, answer: FieldAnswer): string {
-  const value = encodePrerunValue(field, answer);
-  if (field.field_type === "assignees_form" && isObj(value)) {
-    const sorted = (v: unknown) => (Array.isArray(v) ? [...v].map(String).sort() : v);
-    return JSON.stringify([sorted(value.users), sorted(value.guests), sorted(value.groups)]);
-  }
-  return JSON.stringify(value);
-}
-
-function sameAnswer(field: KickoffField, was: FieldAnswer, now: FieldAnswer): boolean {
-  let previous: string;
-  try {
-    previous = comparable(field, was);
-  } catch {
-    return false; // a stale earlier answer (say, a removed option) is simply replaced
-  }
-  return previous === comparable(field, now);
-}
-
-/**
- * Only the fields whose answer changed, encoded for an update. A field Slack shows as an input
- * (editableInSlack) and left empty in `after` was cleared: optional text becomes "", a dropdown
- * null, a multiselect [], assignees all empty. A field Slack cannot show (file, table, unknown,
- * too long to edit) counts only when `after` holds an answer for it.
- */
-export function prerunChanges(
-  fields: KickoffField[],
-  before: Record<string, FieldAnswer>,
-  after: Record<string, FieldAnswer | undefined>,
-): Record<string, unknown> {
-  const changes: Record<string, unknown> = {};
-  for (const field of fields) {
-    const was = isEmptyAnswer(before[field.id]) ? undefined : before[field.id];
-    const now = isEmptyAnswer(after[field.id]) ? undefined : after[field.id];
-    if (!now) {
-      if (was && editableInSlack(field, was)) changes[field.id] = clearedValue(field);
-      continue;
-    }
-    if (was && sameAnswer(field, was, now)) continue;
-    changes[field.id] = encodePrerunValue(field, now);
-  }
-  return changes;
-}
-
-/**
- * Assignees after an edit in Slack. Slack's user picker shows neither guests nor groups, nor
- * Tallyfy users without a Slack account; those stay assigned. `picked` are the Tallyfy ids of
- * the Slack users chosen; `shown` the Tallyfy ids the picker started with (they can be removed).
- */
-export function mergePickedAssignees(
-  before: FieldAnswer | undefined,
-  picked: number[],
-  shown: number[],
-): AnswerOf<"assignees"> {
-  const prior = before?.kind === "assignees" ? before : undefined;
-  const hidden = (prior?.users ?? []).filter((u) => !shown.includes(u));
-  return {
-    kind: "assignees",
-    users: [...new Set([...picked, ...hidden])],
-    guests: [...(prior?.guests ?? [])],
-    groups: [...(prior?.groups ?? [])],
-  };
 }

@@ -1,12 +1,11 @@
 /** The kick-off field codec: field type <-> Slack element <-> prerun value. */
+export { mergePickedAssignees, prerunChanges } from "./changes.ts";
 export {
   decodePrerun,
   decodePrerunValue,
   encodePrerun,
   encodePrerunValue,
   KickoffValueError,
-  mergePickedAssignees,
-  prerunChanges,
 } from "./codec.ts";
 export {
   fieldBlockId,

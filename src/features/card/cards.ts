@@ -1,20 +1,22 @@
-import type { RespondFn } from "@slack/bolt";
-import { type CardContext, renderStatusCard } from "../blocks/card.ts";
-import { slackDate } from "../blocks/dates.ts";
-import { runUrl } from "../blocks/links.ts";
-import type { TallyfyApi } from "../tallyfy/api.ts";
-import type { Run } from "../tallyfy/schemas.ts";
-import type { Deps } from "./deps.ts";
-import type { WebClient } from "./web-client.ts";
+/** Status cards: drawn from a run, posted to a channel, redrawn in place. */
+import type { BlockAction, RespondFn } from "@slack/bolt";
+import { type CardContext, renderStatusCard } from "../../blocks/card.ts";
+import { slackDate } from "../../blocks/dates.ts";
+import { runUrl } from "../../blocks/links.ts";
+import type { BotContext } from "../../slack/context.ts";
+import { slackErrorCode } from "../../slack/slack-errors.ts";
+import type { WebClient } from "../../slack/web-client.ts";
+import type { TallyfyApi } from "../../tallyfy/api.ts";
+import type { Run } from "../../tallyfy/schemas.ts";
 
 export interface RenderedMessage {
   text: string;
   blocks: unknown[];
 }
 
-export function runLink(deps: Deps, orgId: string, runId: string): string {
-  return runUrl(deps.config.tallyfy.runUrlPattern, {
-    web: deps.config.tallyfy.webUrl,
+export function runLink(bot: BotContext, orgId: string, runId: string): string {
+  return runUrl(bot.config.tallyfy.runUrlPattern, {
+    web: bot.config.tallyfy.webUrl,
     org: orgId,
     runId,
   });
@@ -29,10 +31,11 @@ export function actionLine(verb: string, slackUserId: string, at: Date): string 
  * Tallyfy answers a PUT/DELETE (and a GET without with=tags) with bare tag ids; give them
  * their titles from the cached tag list, so the card never shows ids.
  */
-async function withTagTitles(api: TallyfyApi, run: Run): Promise<Run> {
+async function withTagTitles(bot: BotContext, api: TallyfyApi, run: Run): Promise<Run> {
   if (!run.tags.some((t) => t.title === t.id)) return run;
   try {
-    const known = new Map((await api.tags.search("")).map((t) => [t.id, t]));
+    const tags = await api.tags.search("", { policy: bot.policies.background });
+    const known = new Map(tags.map((t) => [t.id, t]));
     return { ...run, tags: run.tags.map((t) => (t.title === t.id ? (known.get(t.id) ?? t) : t)) };
   } catch {
     return run;
@@ -40,23 +43,23 @@ async function withTagTitles(api: TallyfyApi, run: Run): Promise<Run> {
 }
 
 export async function buildCard(
-  deps: Deps,
+  bot: BotContext,
   api: TallyfyApi,
   given: Run,
   extra: Pick<CardContext, "lastAction" | "notice"> = {},
 ): Promise<RenderedMessage> {
   const [run, owner, startedBy] = await Promise.all([
-    withTagTitles(api, given),
-    deps.identity.personFor(api, given.owner_id),
+    withTagTitles(bot, api, given),
+    bot.identity.personFor(api, given.owner_id),
     given.started_by === given.owner_id
       ? Promise.resolve(undefined)
-      : deps.identity.personFor(api, given.started_by),
+      : bot.identity.personFor(api, given.started_by),
   ]);
   return renderStatusCard(run, {
-    runUrl: runLink(deps, api.orgId, run.id),
+    runUrl: runLink(bot, api.orgId, run.id),
     owner,
     startedBy: startedBy ?? owner,
-    now: deps.now(),
+    now: bot.now(),
     ...extra,
   }) as RenderedMessage;
 }
@@ -104,15 +107,23 @@ export async function postCard(
   }
 }
 
-export function slackErrorCode(error: unknown): string | undefined {
-  const data = (error as { data?: { error?: unknown } })?.data;
-  return typeof data?.error === "string" ? data.error : undefined;
-}
-
 /** Where a card lives, so it can be redrawn in place. */
 export type CardLocation =
   | { kind: "message"; channel: string; ts: string }
   | { kind: "ephemeral"; respond: RespondFn };
+
+/** Where a clicked card lives: a channel message (chat.update) or an ephemeral one (response_url). */
+export function cardLocationOf(body: BlockAction, respond: RespondFn): CardLocation {
+  const container = body.container as {
+    is_ephemeral?: boolean;
+    message_ts?: string;
+    channel_id?: string;
+  };
+  const ts = body.message?.ts ?? container?.message_ts;
+  const channel = body.channel?.id ?? container?.channel_id;
+  if (container?.is_ephemeral || !ts || !channel) return { kind: "ephemeral", respond };
+  return { kind: "message", channel, ts };
+}
 
 export async function redrawCard(
   client: WebClient,
@@ -132,5 +143,27 @@ export async function redrawCard(
       text: card.text,
       blocks: card.blocks as never,
     });
+  }
+}
+
+/**
+ * Redraws the card in place. chat.update can fail for a card posted through a response_url;
+ * with `fallback` (that response_url), the card is then replaced that way instead.
+ */
+export async function redrawOrReplace(
+  bot: BotContext,
+  client: WebClient,
+  where: CardLocation,
+  card: RenderedMessage,
+  fallback: RespondFn | undefined,
+): Promise<void> {
+  try {
+    await redrawCard(client, where, card);
+  } catch (error) {
+    if (where.kind === "ephemeral" || !fallback) throw error;
+    bot.logger.warn("chat.update failed; replacing through response_url", {
+      error: (error as Error).message,
+    });
+    await redrawCard(client, { kind: "ephemeral", respond: fallback }, card);
   }
 }

@@ -1,8 +1,8 @@
-import type { CallPolicy, TallyfyApi } from "../tallyfy/api.ts";
-import { TallyfyError } from "../tallyfy/errors.ts";
-import type { Run } from "../tallyfy/schemas.ts";
+import type { BotContext } from "../../slack/context.ts";
+import type { CallPolicy, TallyfyApi } from "../../tallyfy/api.ts";
+import { TallyfyError } from "../../tallyfy/errors.ts";
+import type { Run } from "../../tallyfy/schemas.ts";
 import { actionLine, buildCard, type RenderedMessage } from "./cards.ts";
-import type { Deps } from "./deps.ts";
 
 export type RunActionKind = "archive" | "activate" | "refresh";
 
@@ -61,15 +61,15 @@ export async function performRunAction(
 
 /** Act on a run as `userId` and render its card with what happened ("Archived by @user"). */
 export async function actAndRender(
-  deps: Deps,
+  bot: BotContext,
   api: TallyfyApi,
   kind: RunActionKind,
   runId: string,
   userId: string,
 ): Promise<RenderedMessage> {
-  const result = await performRunAction(api, kind, runId, deps.now(), deps.policies.background);
-  return buildCard(deps, api, result.run, {
-    lastAction: result.verb ? { text: actionLine(result.verb, userId, deps.now()) } : undefined,
+  const result = await performRunAction(api, kind, runId, bot.now(), bot.policies.background);
+  return buildCard(bot, api, result.run, {
+    lastAction: result.verb ? { text: actionLine(result.verb, userId, bot.now()) } : undefined,
     notice: result.notice,
   });
 }

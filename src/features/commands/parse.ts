@@ -1,18 +1,5 @@
 /** Parsing of `/tallyfy …` text: subcommands, run references, list filters. Pure. */
-
-export const SUBCOMMANDS = [
-  "help",
-  "launch",
-  "list",
-  "show",
-  "edit",
-  "archive",
-  "activate",
-  "connect",
-  "disconnect",
-  "whoami",
-] as const;
-export type Subcommand = (typeof SUBCOMMANDS)[number];
+import { SUBCOMMAND_TABLE, SUBCOMMANDS, type Subcommand } from "./table.ts";
 
 export const LIST_STATUSES = ["active", "problem", "delayed", "complete", "archived"] as const;
 
@@ -20,20 +7,9 @@ export type ParsedCommand =
   | { name: Subcommand; args: string }
   | { name: "unknown"; word: string; suggestion: Subcommand | undefined };
 
-const ALIASES: Record<string, Subcommand> = {
-  "": "help",
-  "?": "help",
-  start: "launch",
-  new: "launch",
-  ls: "list",
-  view: "show",
-  open: "show",
-  update: "edit",
-  restore: "activate",
-  unarchive: "activate",
-  login: "connect",
-  logout: "disconnect",
-};
+const NAMES: ReadonlyMap<string, Subcommand> = new Map(
+  SUBCOMMAND_TABLE.flatMap((c) => [c.name, ...c.aliases].map((w) => [w, c.name] as const)),
+);
 
 /** Slack escapes &, < and > in what people type; undo it before reading the words. */
 export function unescapeSlack(text: string): string {
@@ -45,9 +21,8 @@ export function parseCommand(text: string): ParsedCommand {
   const space = trimmed.search(/\s/);
   const word = (space === -1 ? trimmed : trimmed.slice(0, space)).toLowerCase();
   const args = space === -1 ? "" : trimmed.slice(space + 1).trim();
-  if ((SUBCOMMANDS as readonly string[]).includes(word)) return { name: word as Subcommand, args };
-  const alias = ALIASES[word];
-  if (alias) return { name: alias, args };
+  const name = NAMES.get(word);
+  if (name) return { name, args };
   return {
     name: "unknown",
     word: trimmed.slice(0, space === -1 ? undefined : space),

@@ -78,35 +78,3 @@ export async function answerSubmission(o: AnswerOptions): Promise<void> {
 async function updateView(o: AnswerOptions, view: ModalView, explain = true): Promise<void> {
   await updateModal(o.client, o.viewId, undefined, view, o.logger, { explain });
 }
-
-/**
- * Runs `fn` at most once per key for `ttlMs`: a repeated submit (double click, retry) gets the
- * same promise instead of a second launch. `first` tells the caller whether it started the work.
- */
-export class OnceRegistry<T> {
-  private readonly entries = new Map<string, { promise: Promise<T>; at: number }>();
-  private readonly ttlMs: number;
-
-  constructor(ttlMs = 10 * 60_000) {
-    this.ttlMs = ttlMs;
-  }
-
-  run(key: string, fn: () => Promise<T>): { promise: Promise<T>; first: boolean } {
-    const now = Date.now();
-    for (const [k, e] of this.entries) {
-      if (now - e.at > this.ttlMs) this.entries.delete(k);
-    }
-    const existing = this.entries.get(key);
-    if (existing) return { promise: existing.promise, first: false };
-    const promise = fn();
-    // A rejection is observed by every caller that awaits it; this keeps Node from flagging it.
-    promise.catch(() => {});
-    this.entries.set(key, { promise, at: now });
-    return { promise, first: true };
-  }
-
-  /** Let the key run again (after a failure that certainly changed nothing). */
-  forget(key: string): void {
-    this.entries.delete(key);
-  }
-}

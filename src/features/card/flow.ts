@@ -1,0 +1,63 @@
+/** Status cards on demand: `/tallyfy show|archive|activate`, the list's View, the card's buttons. */
+import type { Actor } from "../../accounts/actor.ts";
+import { actorOrPrompt } from "../../slack/actor-gate.ts";
+import type { Click } from "../../slack/button.ts";
+import type { BotContext } from "../../slack/context.ts";
+import type { Interaction } from "../../slack/interaction.ts";
+import { replyFailure } from "../../slack/reply.ts";
+import { buildCard, cardLocationOf, postCard, redrawOrReplace } from "./cards.ts";
+import { actAndRender, type RunActionKind } from "./run-actions.ts";
+
+/** Posts the run's card to the channel (`what` names the action in logs and failures). */
+export async function showCard(
+  bot: BotContext,
+  i: Interaction,
+  actor: Actor,
+  runId: string,
+  what = "show",
+): Promise<void> {
+  try {
+    const run = await actor.api.runs.get(runId, { policy: bot.policies.background });
+    const card = await buildCard(bot, actor.api, run);
+    await postCard(i.client, i.channelId, card, i.respond);
+  } catch (error) {
+    await replyFailure(bot, i.respond, error, { ...i, actor, runRef: runId, what });
+  }
+}
+
+/** `/tallyfy archive|activate`: acts, then posts the card with what happened. */
+export async function actAndPost(
+  bot: BotContext,
+  i: Interaction,
+  actor: Actor,
+  kind: RunActionKind,
+  runId: string,
+): Promise<void> {
+  try {
+    const card = await actAndRender(bot, actor.api, kind, runId, i.userId);
+    await postCard(i.client, i.channelId, card, i.respond);
+  } catch (error) {
+    await replyFailure(bot, i.respond, error, { ...i, actor, runRef: runId, what: kind });
+  }
+}
+
+/** A card's Archive, Activate or Refresh: acts as the person who clicks, redraws in place. */
+export async function actOnCard(bot: BotContext, click: Click, kind: RunActionKind) {
+  const i = click.interaction;
+  const runId = click.value;
+  const actor = await actorOrPrompt(bot, i);
+  if (!actor) return;
+  try {
+    const card = await actAndRender(bot, actor.api, kind, runId, i.userId);
+    const where = cardLocationOf(click.body, i.respond);
+    await redrawOrReplace(bot, i.client, where, card, i.respond);
+  } catch (error) {
+    await replyFailure(bot, i.respond, error, { ...i, actor, runRef: runId, what: kind });
+  }
+}
+
+/** The list's View button: the row's card, posted to the channel. */
+export async function viewFromList(bot: BotContext, click: Click): Promise<void> {
+  const actor = await actorOrPrompt(bot, click.interaction);
+  if (actor) await showCard(bot, click.interaction, actor, click.value, "view");
+}

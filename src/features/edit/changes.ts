@@ -1,0 +1,111 @@
+/** What an edit form asks to change, against the run as Tallyfy has it now. */
+import {
+  decodePrerun,
+  editableInSlack,
+  type FieldAnswer,
+  fieldBlockId,
+  mergePickedAssignees,
+  prerunChanges,
+} from "../../blocks/kickoff/index.ts";
+import {
+  NAME_MAX,
+  RUN_BLOCK,
+  type RunFormValues,
+  readBackAs,
+  SUMMARY_MAX,
+} from "../../blocks/modals/run-form.ts";
+import type { BotContext } from "../../slack/context.ts";
+import { tallyfyIdsFor, unmappedMessage } from "../../slack/people-map.ts";
+import type { WebClient } from "../../slack/web-client.ts";
+import type { RunChanges, TallyfyApi } from "../../tallyfy/api.ts";
+import type { KickoffField, Run } from "../../tallyfy/schemas.ts";
+
+export interface Wanted {
+  changes: RunChanges;
+  errors: Record<string, string>;
+}
+
+export interface EditedForm {
+  fresh: Run;
+  fields: KickoffField[];
+  values: RunFormValues;
+  answers: Record<string, FieldAnswer>;
+  /** Tallyfy user id -> Slack user id, for the people the form showed. */
+  slack: Map<number, string>;
+}
+
+/** The form's values as changes against the fresh run; people mapped to Tallyfy by email. */
+export async function wantedChanges(
+  bot: BotContext,
+  client: WebClient,
+  api: TallyfyApi,
+  form: EditedForm,
+): Promise<Wanted> {
+  const { fresh, fields, values, answers, slack } = form;
+  const errors: Record<string, string> = {};
+  // A name or summary left as the form showed it is not sent: the form clips and trims what
+  // it shows, and sending that back would cut the stored text.
+  const changes: RunChanges = {
+    ...(values.name !== readBackAs(fresh.name, NAME_MAX) ? { name: values.name } : {}),
+    ...(values.summary !== readBackAs(fresh.summary, SUMMARY_MAX)
+      ? { summary: values.summary }
+      : {}),
+    preventGuestComment: values.preventGuestComment ?? false,
+    tags: values.tags.map((t) => t.id),
+  };
+  if (values.ownerSlackId) {
+    const owner = await tallyfyIdsFor(bot, api, [values.ownerSlackId]);
+    if (owner.missing.length) {
+      errors[RUN_BLOCK.owner] = await unmappedMessage(bot, client, owner.missing, "owner");
+    } else changes.ownerId = owner.ids[0];
+  }
+  const before = decodePrerun(fields, fresh.prerun);
+  const after: Record<string, FieldAnswer | undefined> = { ...answers };
+  for (const field of fields) {
+    if (field.field_type !== "assignees_form" || !editableInSlack(field, before[field.id]))
+      continue;
+    const picked = answers[field.id];
+    const slackIds = picked?.kind === "slack_users" ? picked.slackUserIds : [];
+    const mapped = await tallyfyIdsFor(bot, api, slackIds);
+    if (mapped.missing.length) {
+      errors[fieldBlockId(field.id)] = await unmappedMessage(
+        bot,
+        client,
+        mapped.missing,
+        "assignees",
+      );
+      continue;
+    }
+    const prior = before[field.id];
+    const shown = prior?.kind === "assignees" ? prior.users.filter((u) => slack.has(u)) : [];
+    after[field.id] = mergePickedAssignees(prior, mapped.ids, shown);
+  }
+  const prerun = prerunChanges(fields, before, after);
+  if (Object.keys(prerun).length > 0) changes.prerun = prerun;
+  return { changes, errors };
+}
+
+/**
+ * The PUT answers with a bare run (tags as ids, no next task). An edit changes neither tasks
+ * nor tag titles, so those come from the run read just before; no extra request for the card.
+ */
+export function withDetails(
+  updated: Run,
+  fresh: Run,
+  formTags: { id: string; title: string }[],
+): Run {
+  const titles = new Map<string, string>();
+  for (const t of [...formTags, ...fresh.tags])
+    if (t.title && t.title !== t.id) titles.set(t.id, t.title);
+  return {
+    ...updated,
+    next_task: updated.next_task ?? fresh.next_task,
+    tags: updated.tags.map((t) =>
+      t.title === t.id ? { ...t, title: titles.get(t.id) ?? t.title } : t,
+    ),
+  };
+}
+
+export function assigneeIds(answers: Record<string, FieldAnswer>): number[] {
+  return Object.values(answers).flatMap((a) => (a.kind === "assignees" ? a.users : []));
+}

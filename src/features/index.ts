@@ -1,0 +1,20 @@
+/** Every capability's Bolt listeners. A new feature adds its register function here. */
+import type { App } from "@slack/bolt";
+import type { BotContext } from "../slack/context.ts";
+import { registerCard } from "./card/register.ts";
+import { registerCommands } from "./commands/register.ts";
+import { registerConnect } from "./connect/register.ts";
+import { registerEdit } from "./edit/register.ts";
+import { registerLaunch } from "./launch/register.ts";
+import { registerList } from "./list/register.ts";
+import { registerSuggestions } from "./suggestions/register.ts";
+
+export function registerFeatures(app: App, bot: BotContext): void {
+  registerCommands(app, bot);
+  registerCard(app, bot);
+  registerList(app, bot);
+  registerLaunch(app, bot);
+  registerEdit(app, bot);
+  registerConnect(app, bot);
+  registerSuggestions(app, bot);
+}

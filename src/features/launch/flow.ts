@@ -1,0 +1,120 @@
+/**
+ * `/tallyfy launch [words]`: a modal opened at once (picker or "Looking…"), then the chosen
+ * template's kick-off form. The form's submission is in submit.ts.
+ */
+import type { ModalView } from "@slack/types";
+import { type Actor, resolveActor } from "../../accounts/actor.ts";
+import {
+  decodeLaunchMeta,
+  defaultRunName,
+  type LaunchMeta,
+  launchFormView,
+  launchLoadingView,
+  launchPickerView,
+} from "../../blocks/modals/launch-views.ts";
+import { mrkdwnText } from "../../blocks/text.ts";
+import { actorOrPrompt } from "../../slack/actor-gate.ts";
+import type { BotContext } from "../../slack/context.ts";
+import type { Interaction } from "../../slack/interaction.ts";
+import { newNonce, openModal, updateModal, updateWhenReady } from "../../slack/modal-io.ts";
+import { describeFailure } from "../../slack/reply.ts";
+import type { TallyfyApi } from "../../tallyfy/api.ts";
+import { unescapeSlack } from "../commands/parse.ts";
+
+export async function openLaunch(bot: BotContext, i: Interaction, args: string): Promise<void> {
+  const replay = { text: i.text || `launch ${args}`.trim(), channelId: i.channelId };
+  const actor = await actorOrPrompt(bot, { ...i, replay });
+  if (!actor) return;
+  const query = unescapeSlack(args).trim();
+  const meta: LaunchMeta = { channelId: i.channelId };
+  const first = query
+    ? launchLoadingView(`Looking for templates matching “${mrkdwnText(query, 200)}”…`, meta)
+    : launchPickerView({ meta });
+  const opened = await openModal(i, first, bot.logger);
+  if (!opened || !query) return;
+  const view = await viewForQuery(bot, actor, i, query).catch((error: unknown) =>
+    pickerWithFailure(bot, error, i, meta),
+  );
+  await updateModal(i.client, opened.id, opened.hash, view, bot.logger);
+}
+
+/** One clear match opens its form; several are listed; none says so. */
+async function viewForQuery(
+  bot: BotContext,
+  actor: Actor,
+  i: Interaction,
+  query: string,
+): Promise<ModalView> {
+  const meta: LaunchMeta = { channelId: i.channelId };
+  const policy = bot.policies.background;
+  const page = await actor.api.templates.search(query, { perPage: 25 }, { policy });
+  const live = page.items.filter((t) => !t.archived_at);
+  const wanted = query.toLowerCase();
+  const exact = live.filter((t) => t.title.trim().toLowerCase() === wanted);
+  const only = exact.length === 1 ? exact[0] : live.length === 1 ? live[0] : undefined;
+  if (only) return formFor(bot, actor.api, only.id, i.channelId, i.userId);
+  return launchPickerView({ meta, query, matches: exact.length > 1 ? exact : live });
+}
+
+/** A fresh form for a template: name prefilled, the caller as owner, the command's channel. */
+async function formFor(
+  bot: BotContext,
+  api: TallyfyApi,
+  templateId: string,
+  channelId: string | undefined,
+  userId: string,
+): Promise<ModalView> {
+  const template = await api.templates.get(templateId, { policy: bot.policies.background });
+  return launchFormView({
+    template,
+    meta: { templateId: template.id, channelId, nonce: newNonce() },
+    values: {
+      name: defaultRunName(template.title, bot.now()),
+      summary: "",
+      ownerSlackId: userId,
+      tags: [],
+      channelId,
+    },
+    answers: {},
+    webUrl: bot.config.tallyfy.webUrl,
+  });
+}
+
+async function pickerWithFailure(
+  bot: BotContext,
+  error: unknown,
+  who: { teamId: string; userId: string },
+  meta: LaunchMeta,
+): Promise<ModalView> {
+  const msg = await describeFailure(bot, error, { ...who, what: "launch" });
+  return launchPickerView({ meta, notice: { tone: "error", text: msg.text } });
+}
+
+/** A template chosen in the picker or from the list of matches: show its form. */
+export async function chooseTemplate(
+  bot: BotContext,
+  i: Interaction,
+  view: { id: string; hash: string; private_metadata: string } | undefined,
+  templateId: string | undefined,
+): Promise<void> {
+  if (!view) return;
+  const meta = decodeLaunchMeta(view.private_metadata);
+  const actor = await resolveActor(bot, i.teamId, i.userId);
+  let next: Promise<ModalView>;
+  if (actor.kind === "not_connected") {
+    next = Promise.resolve(
+      launchPickerView({
+        meta,
+        notice: { tone: "warning", text: "Connect your Tallyfy account first: /tallyfy connect" },
+      }),
+    );
+  } else if (!templateId) {
+    next = Promise.resolve(launchPickerView({ meta }));
+  } else {
+    next = formFor(bot, actor.api, templateId, meta.channelId, i.userId).catch((error) =>
+      pickerWithFailure(bot, error, i, meta),
+    );
+  }
+  const loading = launchLoadingView("Loading the template's kick-off form…", meta);
+  await updateWhenReady(i.client, view.id, view.hash, loading, next, bot.logger);
+}

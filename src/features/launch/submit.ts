@@ -1,0 +1,195 @@
+/**
+ * The launch form's submission: local checks, people mapped to Tallyfy by email, one POST per
+ * form render (a repeated submit shares it), then the status card in the chosen channel.
+ */
+import type { ModalView } from "@slack/types";
+import {
+  encodePrerun,
+  type FieldAnswer,
+  fieldBlockId,
+  readKickoffState,
+} from "../../blocks/kickoff/index.ts";
+import {
+  cardProblemText,
+  decodeLaunchMeta,
+  type LaunchMeta,
+  launchedView,
+  launchFormView,
+  launchingView,
+  launchNameBlock,
+} from "../../blocks/modals/launch-views.ts";
+import { RUN_BLOCK, type RunFormValues, readRunForm } from "../../blocks/modals/run-form.ts";
+import type { BotContext } from "../../slack/context.ts";
+import type { Notice } from "../../slack/form-errors.ts";
+import {
+  callOnce,
+  type FormSpec,
+  type FormSubmission,
+  inputErrors,
+} from "../../slack/form-submission.ts";
+import { newNonce } from "../../slack/modal-io.ts";
+import { tallyfyIdsFor, unmappedMessage } from "../../slack/people-map.ts";
+import { slackErrorCode } from "../../slack/slack-errors.ts";
+import type { SubmitOutcome } from "../../slack/submission.ts";
+import type { WebClient } from "../../slack/web-client.ts";
+import type { LaunchInput, TallyfyApi } from "../../tallyfy/api.ts";
+import type { Run, Template } from "../../tallyfy/schemas.ts";
+import { actionLine, buildCard, postCard, runLink } from "../card/cards.ts";
+
+type Meta = LaunchMeta & { templateId: string };
+
+export const launchForm: FormSpec<Meta> = {
+  what: "launch",
+  again: "submit",
+  decode(view) {
+    const meta = decodeLaunchMeta(view.private_metadata);
+    return meta.templateId ? { ...meta, templateId: meta.templateId } : undefined;
+  },
+  workingView(view, meta) {
+    const typed = readRunForm(view.state.values, { nameKey: meta.templateId }).values.name;
+    return launchingView(typed || "the process");
+  },
+  submit: launch,
+};
+
+async function launch(bot: BotContext, form: FormSubmission<Meta>): Promise<SubmitOutcome> {
+  const { meta, interaction: i } = form;
+  const { api } = form.actor;
+  const template = await api.templates.get(meta.templateId, { policy: bot.policies.interactive });
+  const state = form.view.state.values;
+  const values = readRunForm(state, { nameKey: template.id, withChannel: true });
+  const kickoff = readKickoffState(template.prerun, state);
+  const render = (notice: Notice, fresh: boolean) =>
+    launchFormView({
+      template,
+      meta: { ...meta, nonce: fresh ? newNonce() : meta.nonce },
+      values: values.values,
+      answers: kickoff.answers,
+      webUrl: bot.config.tallyfy.webUrl,
+      notice,
+    });
+  const keepNonce = (notice: Notice) => render(notice, false);
+
+  const local = inputErrors(form, { ...values.errors, ...kickoff.errors }, keepNonce);
+  if (local) return local;
+  const people = await mapLaunchPeople(
+    bot,
+    i.client,
+    api,
+    template,
+    values.values,
+    kickoff.answers,
+  );
+  const unmapped = inputErrors(form, people.errors, keepNonce);
+  if (unmapped) return unmapped;
+
+  const input: LaunchInput = {
+    checklistId: template.id,
+    name: values.values.name,
+    ...(values.values.summary ? { summary: values.values.summary } : {}),
+    ...(people.ownerId !== undefined ? { ownerId: people.ownerId } : {}),
+    prerun: encodePrerun(template.prerun, people.answers),
+    ...(values.values.tags.length ? { tags: values.values.tags.map((t) => t.id) } : {}),
+  };
+  const launched = await callOnce(bot, form, {
+    nonce: meta.nonce,
+    call: () => api.runs.launch(input, { policy: bot.policies.background }),
+    targets: {
+      name: launchNameBlock(template.id),
+      summary: RUN_BLOCK.summary,
+      owner: RUN_BLOCK.owner,
+      tags: RUN_BLOCK.tags,
+      fields: template.prerun,
+      fieldBlockId,
+    },
+    refused: "Tallyfy didn't accept the launch",
+    render: (notice) => render(notice, true),
+  });
+  if (!launched.ok) return launched.outcome;
+
+  const run = launched.value;
+  const channelId = values.values.channelId ?? meta.channelId ?? "";
+  const shown = { name: run.name, runUrl: runLink(bot, api.orgId, run.id), channelId };
+  if (!launched.first) return { view: launchedView(shown) };
+  const responseUrl = form.body.response_urls?.find((r) => r.block_id === RUN_BLOCK.channel);
+  return {
+    view: launchedView(shown),
+    after: async (): Promise<ModalView> => {
+      const where = { channelId, userId: i.userId, responseUrl: responseUrl?.response_url };
+      const card = await postLaunchCard(bot, i.client, api, run, where);
+      return launchedView({ ...shown, card });
+    },
+  };
+}
+
+interface LaunchPeople {
+  ownerId?: number | undefined;
+  answers: Record<string, FieldAnswer>;
+  errors: Record<string, string>;
+}
+
+async function mapLaunchPeople(
+  bot: BotContext,
+  client: WebClient,
+  api: TallyfyApi,
+  template: Template,
+  values: RunFormValues,
+  answers: Record<string, FieldAnswer>,
+): Promise<LaunchPeople> {
+  const out: LaunchPeople = { answers: { ...answers }, errors: {} };
+  const jobs: Promise<void>[] = [];
+  if (values.ownerSlackId) {
+    const slackId = values.ownerSlackId;
+    jobs.push(
+      tallyfyIdsFor(bot, api, [slackId]).then(async (m) => {
+        if (m.missing.length) {
+          out.errors[RUN_BLOCK.owner] = await unmappedMessage(bot, client, m.missing, "owner");
+        } else out.ownerId = m.ids[0];
+      }),
+    );
+  }
+  for (const field of template.prerun) {
+    const answer = answers[field.id];
+    if (answer?.kind !== "slack_users") continue;
+    jobs.push(
+      tallyfyIdsFor(bot, api, answer.slackUserIds).then(async (m) => {
+        if (m.missing.length) {
+          out.errors[fieldBlockId(field.id)] = await unmappedMessage(
+            bot,
+            client,
+            m.missing,
+            "assignees",
+          );
+        } else out.answers[field.id] = { kind: "assignees", users: m.ids, guests: [], groups: [] };
+      }),
+    );
+  }
+  await Promise.all(jobs);
+  return out;
+}
+
+type CardResult = { posted: true } | { posted: false; problem: string };
+
+async function postLaunchCard(
+  bot: BotContext,
+  client: WebClient,
+  api: TallyfyApi,
+  run: Run,
+  where: { channelId: string; userId: string; responseUrl: string | undefined },
+): Promise<CardResult> {
+  const { channelId, userId, responseUrl } = where;
+  try {
+    // Drawn from the launch's own answer: one Tallyfy request per launch. buildCard names the
+    // tags from the cached tag list; the next task shows on the first Refresh.
+    const card = await buildCard(bot, api, run, {
+      lastAction: { text: actionLine("Launched", userId, bot.now()) },
+    });
+    const fallback = responseUrl ? bot.responseUrls.respondTo(responseUrl) : undefined;
+    await postCard(client, channelId, card, fallback);
+    return { posted: true };
+  } catch (error) {
+    const code = slackErrorCode(error);
+    bot.logger.warn("could not post the launched process's card", { channelId, code });
+    return { posted: false, problem: cardProblemText(channelId, code) };
+  }
+}

@@ -1,0 +1,88 @@
+/** Pieces of Bolt set up our way: its logger, its authorize, and in-flight request tracking. */
+import {
+  type App,
+  type Authorize,
+  type Logger as BoltLogger,
+  LogLevel,
+  type webApi,
+} from "@slack/bolt";
+import type { Logger } from "../log.ts";
+import { safeJson } from "../log.ts";
+import { idleWaiters } from "./idle-waiters.ts";
+
+/**
+ * Bolt's logger interface, routed through ours (so redaction applies to Bolt's lines too).
+ * Bolt logs Error objects as well as strings: those keep their message (and stack, in `error`).
+ */
+export function boltLogger(logger: Logger): BoltLogger {
+  let level = LogLevel.INFO;
+  let name = "bolt";
+  const entry = (msg: unknown[]): [string, Record<string, unknown>] => {
+    const text = msg
+      .map((m) =>
+        typeof m === "string" ? m : m instanceof Error ? `${m.name}: ${m.message}` : safeJson(m),
+      )
+      .join(" ");
+    const error = msg.find((m) => m instanceof Error);
+    return [text, error ? { from: name, error } : { from: name }];
+  };
+  return {
+    debug: (...m) => logger.debug(...entry(m)),
+    info: (...m) => logger.info(...entry(m)),
+    warn: (...m) => logger.warn(...entry(m)),
+    error: (...m) => logger.error(...entry(m)),
+    setLevel: (l) => {
+      level = l;
+    },
+    getLevel: () => level,
+    setName: (n) => {
+      name = n;
+    },
+  };
+}
+
+/**
+ * The bot's identity from one auth.test, asked on first use and then kept (a failure is asked
+ * again next time). Bolt's own `token` + `tokenVerificationEnabled: false` asks auth.test on
+ * every incoming request, before any listener can ack.
+ */
+export function authorizeOnce(client: webApi.WebClient, botToken: string): Authorize<boolean> {
+  let identity: Promise<{ botId?: string; botUserId?: string }> | undefined;
+  return async () => {
+    identity ??= client.auth.test().then(
+      (r) => ({ botId: r.bot_id, botUserId: r.user_id }),
+      (error: unknown) => {
+        identity = undefined;
+        throw error;
+      },
+    );
+    return { botToken, ...(await identity) };
+  };
+}
+
+/**
+ * Counts requests whose listeners are still working (after the ack, Tallyfy calls and the
+ * reply to Slack are still to come), so a shutdown can let them finish. A global middleware.
+ */
+export function trackInFlight(app: App) {
+  let count = 0;
+  const waiters = idleWaiters();
+  app.use(async ({ next }) => {
+    count++;
+    try {
+      await next();
+    } finally {
+      count--;
+      if (count === 0) waiters.wake();
+    }
+  });
+  return {
+    get count() {
+      return count;
+    },
+    /** Resolves true once nothing is in flight, false if `ms` pass first. */
+    idle(ms: number): Promise<boolean> {
+      return count === 0 ? Promise.resolve(true) : waiters.wait(ms);
+    },
+  };
+}

@@ -1,0 +1,53 @@
+import type { Identity } from "../accounts/identity.ts";
+import { createPendingTokens, type PendingTokens } from "../accounts/pending-tokens.ts";
+import type { Config } from "../config.ts";
+import type { Logger } from "../log.ts";
+import { createPendingCommands, type PendingCommands } from "../store/pending.ts";
+import type { ConnectionStore } from "../store/store.ts";
+import type { CallPolicy, Tallyfy } from "../tallyfy/api.ts";
+import { createResponseUrls, type ResponseUrls } from "./response-url.ts";
+import { OnceRegistry } from "./submission-claims.ts";
+import type { WorkQueue } from "./work-queue.ts";
+
+/**
+ * One bot's dependencies and registries, created once in createBot and handed to every
+ * listener and flow. Nothing in src/ keeps per-bot state anywhere else, so two bots in one
+ * process (tests, the playground) never share a pending command, a token or a claim.
+ */
+export interface BotContext {
+  config: Config;
+  logger: Logger;
+  tallyfy: Tallyfy;
+  store: ConnectionStore;
+  identity: Identity;
+  now: () => Date;
+  /** Budgets for Tallyfy calls inside the ack window and after it. Never import the constants. */
+  policies: { interactive: CallPolicy; background: CallPolicy };
+  /** Post-ack work (Tallyfy reads and card posts), a few at a time. */
+  background: WorkQueue;
+  /** Commands people ran before connecting, replayed once they have connected. */
+  pending: PendingCommands;
+  /** Checked tokens waiting for the person to pick an organization (memory only). */
+  pendingTokens: PendingTokens;
+  /** Modal submissions already sent to Tallyfy, so a repeated submit never runs twice. */
+  claims: OnceRegistry;
+  /** The one client that posts to response_urls (pooled, with a timeout). */
+  responseUrls: ResponseUrls;
+}
+
+export type BotContextParts = Omit<
+  BotContext,
+  "pending" | "pendingTokens" | "claims" | "responseUrls"
+> &
+  Partial<Pick<BotContext, "pending" | "pendingTokens" | "claims" | "responseUrls">>;
+
+/** The context with fresh registries for whatever `parts` does not bring. */
+export function createBotContext(parts: BotContextParts): BotContext {
+  return {
+    ...parts,
+    pending: parts.pending ?? createPendingCommands(),
+    pendingTokens: parts.pendingTokens ?? createPendingTokens(),
+    claims: parts.claims ?? new OnceRegistry(),
+    responseUrls: parts.responseUrls ?? createResponseUrls(fetch),
+  };
+}
