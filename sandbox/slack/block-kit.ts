@@ -62,7 +62,7 @@ export function checkMessage(
       });
     }
   }
-  w.messageBudgets();
+  w.finish();
   return w.report();
 }
 
@@ -99,6 +99,7 @@ export function checkView(view: unknown, accept: "modal" | "home"): Report {
   w.shape(view, VIEW_SHAPES[accept], "/view", { typed: true, extra: ["blocks"] });
   if (view.blocks === undefined) w.add("/view", "missing required field: blocks");
   else w.blocks(view.blocks, "/view/blocks");
+  w.finish();
   const blocks = Array.isArray(view.blocks) ? view.blocks : [];
   const inputs = blocks.filter((b) => isObj(b) && b.type === "input");
   if (accept === "modal" && inputs.length > 0 && view.submit === undefined)
@@ -159,14 +160,15 @@ class Walker implements RuleContext {
     blocks.forEach((b, i) => {
       this.block(b, `${at}/${i}`);
     });
+  }
+
+  /** Rules over everything walked: one focus and one response URL; a message's text budgets. */
+  finish(): void {
     for (const extra of this.focused.slice(1))
       this.add(extra, "only one element per view may set focus_on_load");
     for (const extra of this.responseUrls.slice(1))
       this.add(extra, "only one element per view may set response_url_enabled");
-  }
-
-  /** The whole-message text budgets (markdown blocks, then all text), checked last. */
-  messageBudgets(): void {
+    if (this.surface === "modal" || this.surface === "home") return;
     if (this.markdownChars > LIMITS.markdownText)
       this.add(
         "/blocks",
