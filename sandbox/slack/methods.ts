@@ -1,4 +1,4 @@
-import { blockProblem } from "./blocks.ts";
+import { checkMessage, formatProblem } from "./block-kit.ts";
 import { BOT, TEAM } from "./seed.ts";
 import type { FakeChannel, FakeMessage, FakeUser, Json } from "./types.ts";
 import { SlackApiError, type Workspace } from "./workspace.ts";
@@ -189,12 +189,12 @@ function messageContent(
   const text = args.text === undefined ? undefined : String(args.text);
   if (requireContent && !text && (blocks === undefined || blocks.length === 0) && !args.attachments)
     throw new SlackApiError("no_text");
-  if (text !== undefined && text.length > 40_000) throw new SlackApiError("msg_too_long");
-  if (blocks !== undefined) {
-    const problem = blockProblem(blocks, "message");
-    if (problem)
-      throw new SlackApiError("invalid_blocks", { response_metadata: { messages: [problem] } });
-  }
+  const { problems } = checkMessage({ text, blocks, attachments: args.attachments });
+  const first = problems[0];
+  if (first)
+    throw new SlackApiError(first.error, {
+      response_metadata: { messages: problems.map(formatProblem) },
+    });
   return { text, blocks };
 }
 

@@ -1,36 +1,16 @@
 import { randomBytes } from "node:crypto";
-import { blockProblem, interactiveElements, withGeneratedIds } from "./blocks.ts";
+import { checkView, formatProblem } from "./block-kit.ts";
+import { interactiveElements, withGeneratedIds } from "./blocks.ts";
 import type { Json } from "./types.ts";
 
-/** Problem with a view as Slack validates it (views.open/update/push and response_action). */
-export function viewProblem(view: unknown): string | undefined {
-  if (typeof view !== "object" || view === null)
-    return "[ERROR] must be an object [json-pointer:/view]";
-  const v = view as Json;
-  if (v.type !== "modal") return "[ERROR] type must be modal [json-pointer:/view/type]";
-  for (const key of ["title", "submit", "close"] as const) {
-    if (v[key] === undefined) {
-      if (key === "title") return "[ERROR] title is required [json-pointer:/view/title]";
-      continue;
-    }
-    const t = v[key];
-    if (t?.type !== "plain_text" || typeof t.text !== "string" || t.text.length < 1)
-      return `[ERROR] must be plain_text [json-pointer:/view/${key}]`;
-    if (t.text.length > 24)
-      return `[ERROR] must be less than 25 characters [json-pointer:/view/${key}/text]`;
-  }
-  if (v.callback_id !== undefined && String(v.callback_id).length > 255)
-    return "[ERROR] must be less than 256 characters [json-pointer:/view/callback_id]";
-  if (v.private_metadata !== undefined && String(v.private_metadata).length > 3000)
-    return "[ERROR] must be less than 3001 characters [json-pointer:/view/private_metadata]";
-  if (v.external_id !== undefined && String(v.external_id).length > 255)
-    return "[ERROR] must be less than 256 characters [json-pointer:/view/external_id]";
-  const p = blockProblem(v.blocks, "modal");
-  if (p) return p.replace("[json-pointer:", "[json-pointer:/view");
-  const hasInput = (v.blocks as Json[]).some((b) => b.type === "input");
-  if (hasInput && v.submit === undefined)
-    return "[ERROR] submit is required when blocks contain input blocks [json-pointer:/view/submit]";
-  return undefined;
+/**
+ * Problems with a modal as Slack validates it (views.open/update/push and response_action), as
+ * Slack's `[ERROR] … [json-pointer:/view/…]` lines, with the error code to answer; none: undefined.
+ */
+export function viewProblem(view: unknown): { error: string; messages: string[] } | undefined {
+  const { problems } = checkView(view, "modal");
+  const first = problems[0];
+  return first ? { error: first.error, messages: problems.map(formatProblem) } : undefined;
 }
 
 export function newHash(): string {

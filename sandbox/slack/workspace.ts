@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { EventEmitter } from "node:events";
-import { blockProblem } from "./blocks.ts";
+import { checkMessage } from "./block-kit.ts";
 import { BOT, SEED_CHANNELS, SEED_USERS, TEAM } from "./seed.ts";
 import type {
   ChangeEvent,
@@ -205,7 +205,9 @@ export class Workspace {
   checkView(view: unknown, updating?: string): Json {
     const problem = viewProblem(view);
     if (problem)
-      throw new SlackApiError("invalid_arguments", { response_metadata: { messages: [problem] } });
+      throw new SlackApiError(problem.error, {
+        response_metadata: { messages: problem.messages },
+      });
     const v = view as Json;
     if (v.external_id) {
       for (const other of this.views.values())
@@ -284,7 +286,7 @@ export class Workspace {
       case "update":
       case "push": {
         const problem = viewProblem(ack?.view);
-        if (problem) return problem;
+        if (problem) return problem.messages.join("\n");
         if (action === "update") this.updateView(fv, ack?.view);
         else {
           try {
@@ -391,8 +393,8 @@ export class Workspace {
       return { status: 200, text: "ok" };
     }
     if (b.text === undefined && b.blocks === undefined) return { status: 400, text: "no_text" };
-    if (b.blocks !== undefined && blockProblem(b.blocks, "message"))
-      return { status: 400, text: "invalid_blocks" };
+    const problem = checkMessage({ text: b.text, blocks: b.blocks }).problems[0];
+    if (problem) return { status: 400, text: problem.error };
     const text = typeof b.text === "string" ? b.text : "";
     if (b.replace_original === true || b.replace_original === "true") {
       if (original) {

@@ -1,7 +1,7 @@
 /**
- * The Tallyfy sandbox: a real HTTP server that answers like the live Tallyfy API (see
- * shared/tallyfy-api/REFERENCE.md), data-loss traps included, with injectable faults and a
- * record of every API request. Used by the tests, the playground and the benchmark.
+ * The Tallyfy sandbox: a real HTTP server that answers like the live Tallyfy API (as its own
+ * open-source clients show it behaves, where that differs from the public docs), data-loss traps
+ * included, with injectable faults and a record of every API request. Used by the tests, the playground and the benchmark.
  */
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";

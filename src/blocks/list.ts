@@ -1,5 +1,5 @@
 /** One page of `/tallyfy list`: a row per process with a View button, and paging buttons. */
-import type { ActionsBlock, Button, KnownBlock } from "@slack/types";
+import type { ActionsBlock, Button, KnownBlock, SectionBlock } from "@slack/types";
 import type { Page, Run } from "../tallyfy/schemas.ts";
 import { isPast, slackDate } from "./dates.ts";
 import {
@@ -23,6 +23,11 @@ export interface ListContext {
 /** Rows beyond this are dropped so the message stays well under 50 blocks. */
 export const LIST_MAX_ROWS = 20;
 const SECTION_MAX = 3000;
+/**
+ * Slack refuses a message whose blocks hold more than about 12,000 characters of text in all
+ * (msg_blocks_too_long). Rows stop at this budget, which leaves room for the title and notes.
+ */
+const ROWS_TEXT_BUDGET = 10_000;
 
 const STATUS_TITLES: Record<string, string> = {
   active: "Active processes",
@@ -53,7 +58,7 @@ export function renderRunList(
   const current = Math.max(1, pagination.currentPage || ctx.state.page);
   const totalPages = Math.max(current, pagination.totalPages);
   const title = listTitle(ctx.state);
-  const rows = page.items.slice(0, LIST_MAX_ROWS);
+  const rows = fitRows(page.items.slice(0, LIST_MAX_ROWS), ctx, now);
 
   if (rows.length === 0) return emptyList(title, ctx.state, current);
 
@@ -67,9 +72,9 @@ export function renderRunList(
     { type: "section", text: mrkdwn(`*${title}* · ${range}`) },
     { type: "divider" },
   ];
-  rows.forEach((run, i) => {
+  rows.forEach((row, i) => {
     if (i > 0) blocks.push({ type: "divider" });
-    blocks.push(runRow(run, ctx.runUrl(run.id), now));
+    blocks.push(row);
   });
   blocks.push({ type: "divider" });
 
@@ -84,7 +89,20 @@ export function renderRunList(
   return { text: `${title} · ${range}`, blocks };
 }
 
-function runRow(run: Run, url: string, now: Date): KnownBlock {
+/** The rows that fit ROWS_TEXT_BUDGET, in order; always at least the first. */
+function fitRows(runs: Run[], ctx: ListContext, now: Date): SectionBlock[] {
+  const rows: SectionBlock[] = [];
+  let used = 0;
+  for (const run of runs) {
+    const row = runRow(run, ctx.runUrl(run.id), now);
+    used += (row.text?.text.length ?? 0) + "View".length;
+    if (used > ROWS_TEXT_BUDGET && rows.length > 0) break;
+    rows.push(row);
+  }
+  return rows;
+}
+
+function runRow(run: Run, url: string, now: Date): SectionBlock {
   const name = safeLine(run.name, 200, "Untitled process");
   const template = safeLine(run.checklist_title, 150, "");
   const second = [template, statusText(run.status)].filter(Boolean).join(" · ");

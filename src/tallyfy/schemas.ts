@@ -1,5 +1,5 @@
 /**
- * Zod schemas for what the live Tallyfy service returns (see shared/tallyfy-api/REFERENCE.md).
+ * Zod schemas for what the live Tallyfy service returns (not always what its public docs say).
  * They accept the service's variations and normalise them, so callers see one shape:
  * progress as object or number, `links` as object or [], tags and next_task wrapped or not,
  * prerun as {} or [] when empty. Extra fields are ignored.

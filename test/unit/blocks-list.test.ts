@@ -161,6 +161,36 @@ describe("renderRunList", () => {
     expect(row?.text?.text).toContain("Long id");
   });
 
+  it("keeps a page of the longest rows under Slack's 12,000 characters of text per message", () => {
+    // Names and template titles of "&" escape to five times their length; overdue dates and
+    // long run ids in the links make every row as long as the renderer allows.
+    const amp = "&".repeat(400);
+    const long = Array.from({ length: LIST_MAX_ROWS }, (_, i) =>
+      makeRun({
+        id: `${"f".repeat(60)}${i}`,
+        name: `${amp} ${i}`,
+        checklist_title: amp,
+        status: "delayed",
+        due_date_passed: true,
+      }),
+    );
+    const out = render(makePage(long, { total: 500, perPage: LIST_MAX_ROWS, currentPage: 2 }), {
+      status: "active",
+      q: amp,
+      mine: true,
+      page: 2,
+    });
+    const shown = rows(out.blocks);
+    expect(shown.length).toBeGreaterThan(1);
+    expect(shown.length).toBeLessThan(LIST_MAX_ROWS);
+    expect(JSON.stringify(out)).toContain(`showing the first ${shown.length} on this page`);
+    expect(out.text).toContain(`${LIST_MAX_ROWS + 1}–${LIST_MAX_ROWS + shown.length} of 500`);
+    expect(pagingButtons(out.blocks).map((b) => b.action_id)).toEqual([
+      ACTION.listPagePrev,
+      ACTION.listPage,
+    ]);
+  });
+
   it("explains an empty result and suggests what to try", () => {
     const out = render(makePage([], { total: 0, perPage: 10, currentPage: 1 }), {
       status: "active",

@@ -148,6 +148,63 @@ describe("fake Slack Web API, through @slack/web-api's WebClient", () => {
     expect(slack.messages("C0OPS")).toEqual([]);
   });
 
+  it("answers Slack's own errors from the shared rule table, with the pointer in response_metadata", async () => {
+    const failure = async (p: Promise<unknown>) => {
+      try {
+        await p;
+      } catch (e) {
+        const data = (e as { data: { error: string; response_metadata?: { messages?: string[] } } })
+          .data;
+        return [data.error, data.response_metadata?.messages?.[0]];
+      }
+      return ["ok"];
+    };
+    const pt = (text: string) => ({ type: "plain_text", text });
+    const multi = { type: "multi_users_select", action_id: "who", placeholder: pt("Who") };
+    expect(
+      await failure(
+        client.chat.postMessage({
+          channel: "C0OPS",
+          text: "x",
+          blocks: [{ type: "actions", elements: [multi] }] as never,
+        }),
+      ),
+    ).toEqual([
+      "invalid_blocks",
+      "[ERROR] multi_users_select is not allowed in actions blocks [json-pointer:/blocks/0/elements/0/type]",
+    ]);
+    const input = { type: "input", label: pt("Name"), element: { type: "plain_text_input" } };
+    expect(
+      await failure(client.chat.postMessage({ channel: "C0OPS", text: "x", blocks: [input] })),
+    ).toEqual([
+      "invalid_blocks",
+      "[ERROR] input blocks are not allowed in a message [json-pointer:/blocks/0/type]",
+    ]);
+    const long = Array.from({ length: 5 }, () => section("y".repeat(2500)));
+    expect(
+      (await failure(client.chat.postMessage({ channel: "C0OPS", text: "x", blocks: long })))[0],
+    ).toBe("msg_blocks_too_long");
+    expect(slack.messages("C0OPS")).toEqual([]);
+    const home = { type: "home", blocks: [section("hi")] };
+    expect(
+      await failure(client.views.open({ trigger_id: slack.triggerId(), view: home as never })),
+    ).toEqual([
+      "invalid_arguments",
+      "[ERROR] must be a valid enum value [json-pointer:/view/type]",
+    ]);
+    expect(
+      await failure(
+        client.views.open({
+          trigger_id: slack.triggerId(),
+          view: modal({ submit_disabled: true }) as never,
+        }),
+      ),
+    ).toEqual([
+      "invalid_arguments",
+      "[ERROR] invalid additional property: submit_disabled [json-pointer:/view]",
+    ]);
+  });
+
   it("chat.update replaces text and blocks, keeps blocks when omitted, records updatedAt", async () => {
     const posted = await client.chat.postMessage({
       channel: "C0OPS",

@@ -7,8 +7,8 @@ import { SUBCOMMANDS, usageHint } from "../../src/features/commands/table.ts";
 
 const repo = fileURLToPath(new URL("../../", import.meta.url));
 const manifestPath = `${repo}manifest.yml`;
-// Slack's published manifest schema, kept beside the repo in shared/.
-const schemaPath = `${repo}../shared/slack/manifest.schema.1.0.0.json`;
+// Slack's published manifest schema (MIT), vendored with its licence: see vendor/slack/README.md.
+const schemaPath = `${repo}vendor/slack/manifest.schema.1.0.0.json`;
 
 /** Every bot scope must be listed here, so adding one is a deliberate change. */
 const ALLOWED_BOT_SCOPES = [

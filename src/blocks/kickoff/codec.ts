@@ -1,8 +1,9 @@
 /**
- * Kick-off answers <-> the prerun values Tallyfy stores (Tallyfy API reference, "Launch"):
- * text/textarea/email/date a string, radio the option's text, dropdown {id, text},
- * multiselect [{id, text, selected: true}], assignees_form {users, guests, groups}; file, table
- * and unknown types pass through untouched. prerun is always an object keyed by field id. Pure.
+ * Kick-off answers <-> the prerun values Tallyfy stores (what `POST /organizations/{org}/runs`
+ * accepts, per Tallyfy's own clients; its docs page wrongly shows an array): text/textarea/
+ * email/date a string, radio the option's text, dropdown {id, text}, multiselect
+ * [{id, text, selected: true}], assignees_form {users, guests, groups}; file, table and unknown
+ * types pass through untouched. prerun is always an object keyed by field id. Pure.
  */
 import type { FieldOption, KickoffField } from "../../tallyfy/schemas.ts";
 import { isDateOnly, parseInstant } from "../dates.ts";
