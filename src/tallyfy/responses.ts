@@ -1,7 +1,6 @@
 /**
- * Turning what came back (or didn't) into a value or a TallyfyError, plus whether a retry is
- * safe. A retry is safe for any method when the request was refused outright (429, connection
- * refused) and otherwise only for GET.
+ * Turning what came back (or didn't) into a value or a TallyfyError, plus the outcome that
+ * retry.ts decides a retry on.
  */
 import type { Dispatcher } from "undici";
 import type { z } from "zod";
@@ -20,7 +19,7 @@ import {
   TallyfyUnexpectedResponseError,
   TallyfyValidationError,
 } from "./errors.ts";
-import { parseRetryAfterMs } from "./retry.ts";
+import { type AttemptOutcome, parseRetryAfterMs } from "./retry.ts";
 import { errorBodySchema } from "./schemas.ts";
 
 export interface RequestContext {
@@ -32,8 +31,10 @@ export interface RequestContext {
 
 export interface ResponseFailure {
   error: TallyfyError;
-  /** "backoff": safe to retry after a backoff; afterMs: a 429 (null when no Retry-After). */
-  retry: "no" | "backoff" | { afterMs: number | null };
+  /** The status, or how the attempt failed without one; see retryableStatus. */
+  outcome: AttemptOutcome;
+  /** A 429's Retry-After in ms (null when absent or unreadable); undefined for anything else. */
+  retryAfterMs?: number | null | undefined;
   /** Low-level error code (ECONNRESET…), for the debug log. */
   code?: string | undefined;
 }
@@ -70,7 +71,7 @@ export function parseSuccess<S extends z.ZodType>(
     mayHaveApplied: ctx.method !== "GET",
   };
   if (!body.isJson && status !== 204) {
-    const failure = unexpected("the response wasn't JSON", details);
+    const failure = unexpected("the response wasn't JSON", status, details);
     return { ok: false, failure };
   }
   const result = schema.safeParse(body.json);
@@ -78,7 +79,7 @@ export function parseSuccess<S extends z.ZodType>(
   const issue = result.error.issues[0];
   const where = issue ? formatPath(issue.path) : "";
   const what = issue ? `${where || "body"}: ${issue.message}` : "unreadable body";
-  return { ok: false, failure: unexpected(what, { ...details, cause: result.error }) };
+  return { ok: false, failure: unexpected(what, status, { ...details, cause: result.error }) };
 }
 
 export function errorFromResponse(
@@ -93,17 +94,16 @@ export function errorFromResponse(
     tallyfyMessage: info.message,
     code: info.code,
   };
-  const isGet = ctx.method === "GET";
   if (status === 429) {
-    const afterMs = parseRetryAfterMs(headers["retry-after"]);
-    return { error: new TallyfyRateLimitError((afterMs ?? 1000) / 1000, d), retry: { afterMs } };
+    const retryAfterMs = parseRetryAfterMs(headers["retry-after"]);
+    const error = new TallyfyRateLimitError((retryAfterMs ?? 1000) / 1000, d);
+    return { error, outcome: status, retryAfterMs };
   }
   if (status >= 500) {
-    const error = new TallyfyServerError({ ...d, mayHaveApplied: !isGet });
-    const transient = status === 502 || status === 503 || status === 504;
-    return { error, retry: isGet && transient ? "backoff" : "no" };
+    const error = new TallyfyServerError({ ...d, mayHaveApplied: ctx.method !== "GET" });
+    return { error, outcome: status };
   }
-  return { error: clientError(status, d, info.fieldErrors), retry: "no" };
+  return { error: clientError(status, d, info.fieldErrors), outcome: status };
 }
 
 function clientError(
@@ -150,21 +150,19 @@ export function networkError(
   const isGet = ctx.method === "GET";
   const d = { method: ctx.method, path: ctx.path, cause: scrub(cause, ctx.token) };
   if (code && NOT_SENT_CODES.has(code)) {
-    return {
-      error: new TallyfyNetworkError({ ...d, mayHaveApplied: false }),
-      retry: "backoff",
-      code,
-    };
+    const error = new TallyfyNetworkError({ ...d, mayHaveApplied: false });
+    return { error, outcome: "not_sent", code };
   }
-  const retry = isGet ? "backoff" : "no";
   if (timedOut || (code && TIMEOUT_CODES.has(code))) {
-    return { error: new TallyfyTimeoutError({ ...d, mayHaveApplied: !isGet }), retry, code };
+    const error = new TallyfyTimeoutError({ ...d, mayHaveApplied: !isGet });
+    return { error, outcome: "timeout", code };
   }
-  return { error: new TallyfyNetworkError({ ...d, mayHaveApplied: !isGet }), retry, code };
+  const error = new TallyfyNetworkError({ ...d, mayHaveApplied: !isGet });
+  return { error, outcome: "broken", code };
 }
 
-function unexpected(what: string, d: TallyfyErrorDetails): ResponseFailure {
-  return { error: new TallyfyUnexpectedResponseError(what, d), retry: "no" };
+function unexpected(what: string, status: number, d: TallyfyErrorDetails): ResponseFailure {
+  return { error: new TallyfyUnexpectedResponseError(what, d), outcome: status };
 }
 
 function baseDetails(
