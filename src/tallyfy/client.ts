@@ -7,6 +7,7 @@ import { Agent, type Dispatcher, request as undiciRequest } from "undici";
 import type { z } from "zod";
 import { type Logger, silentLogger } from "../log.ts";
 import { BACKGROUND, type CallOptions, type CallPolicy } from "./api.ts";
+import { assertSafePath } from "./ids.ts";
 import {
   errorFromResponse,
   networkError,
@@ -73,6 +74,7 @@ export class TallyfyClient {
     const policy: CallPolicy = opts.policy ?? BACKGROUND;
     const deadline = performance.now() + policy.budgetMs;
     const path = req.path.split("?")[0] ?? req.path;
+    assertSafePath(path);
 
     for (let attempt = 1; ; attempt++) {
       opts.signal?.throwIfAborted();

@@ -2,6 +2,7 @@
 import type { CallOptions, TallyfyConnection } from "./api.ts";
 import { connectionKey, type TtlCache } from "./cache.ts";
 import type { TallyfyClient } from "./client.ts";
+import { apiPath, orgId } from "./ids.ts";
 
 export interface ServiceContext {
   client: TallyfyClient;
@@ -9,10 +10,12 @@ export interface ServiceContext {
   cache: TtlCache<unknown>;
 }
 
-/** `/organizations/{org}/…` with every segment URL-encoded. */
+/**
+ * `/organizations/{org}/…` with every segment URL-encoded; the org id is checked and an empty,
+ * `.` or `..` segment refused (ids.ts), before any request.
+ */
 export function orgPath(conn: TallyfyConnection, ...segments: (string | number)[]): string {
-  const rest = segments.map((s) => `/${encodeURIComponent(String(s))}`).join("");
-  return `/organizations/${encodeURIComponent(conn.orgId)}${rest}`;
+  return apiPath("organizations", orgId(conn.orgId), ...segments);
 }
 
 /**
