@@ -10,8 +10,8 @@ import {
 } from "@slack/bolt";
 import { createIdentity } from "./accounts/identity.ts";
 import type { Config } from "./config.ts";
-import type { Logger } from "./log.ts";
-import { registerSecret, safeJson } from "./log.ts";
+import type { Logger, Secrets } from "./log.ts";
+import { safeJson } from "./log.ts";
 import { register as registerAccounts } from "./slack/accounts.ts";
 import { register as registerActions } from "./slack/actions.ts";
 import { watchArrivals } from "./slack/arrivals.ts";
@@ -37,6 +37,8 @@ export interface BotOptions {
   policies?: { interactive: CallPolicy; background: CallPolicy };
   /** On stop, how long to let requests already being handled finish. Default 8 s. */
   drainMs?: number;
+  /** What must never reach a log or Slack. Default: the logger's registry. */
+  secrets?: Secrets;
 }
 
 export interface Bot {
@@ -113,10 +115,15 @@ const KEEP_ALIVE_MS = 65_000;
 
 export function createBot(opts: BotOptions): Bot {
   const { config, logger } = opts;
-  registerSecret(config.slack.botToken);
-  registerSecret(config.slack.signingSecret);
-  registerSecret(config.slack.appToken);
-  registerSecret(config.tallyfy.shared?.token);
+  const secrets = opts.secrets ?? logger.secrets;
+  for (const secret of [
+    config.slack.botToken,
+    config.slack.signingSecret,
+    config.slack.appToken,
+    config.tallyfy.shared?.token,
+  ]) {
+    secrets.register(secret, { pin: true });
+  }
 
   let ready = false;
   let stopping: Promise<void> | undefined;
@@ -169,6 +176,7 @@ export function createBot(opts: BotOptions): Bot {
   const deps: Deps = {
     config,
     logger,
+    secrets,
     tallyfy: opts.tallyfy,
     store: opts.store,
     pending: opts.pending ?? createPendingCommands(),

@@ -82,7 +82,9 @@ export function createAccountOpeners(
 
     async disconnect(ctx) {
       try {
+        const old = await deps.store.get(ctx.teamId, ctx.userId).catch(() => undefined);
         const removed = await deps.store.delete(ctx.teamId, ctx.userId);
+        deps.secrets.forget(old?.token);
         pendingTokensOf(deps).dropUser(ctx.teamId, ctx.userId);
         deps.logger.info("Tallyfy connection removed", { userId: ctx.userId, removed });
         await reply(ctx, renderDisconnected({ removed, sharedAllowed: sharedAllowed(deps) }));

@@ -18,7 +18,6 @@ import {
   decodeConnectMeta,
   orgFromValue,
 } from "../blocks/accounts.ts";
-import { registerSecret } from "../log.ts";
 import type { Connection } from "../store/store.ts";
 import type { Organization, TallyfyUser } from "../tallyfy/schemas.ts";
 import { dispatch } from "./commands.ts";
@@ -140,7 +139,7 @@ async function tokenStep(
       "That doesn't look like an access token. Copy it from Settings > Integrations > REST API in Tallyfy.",
     );
   }
-  registerSecret(token);
+  deps.secrets.register(token);
   const check = await checkToken(deps.tallyfy.me, token, deps.policies.interactive);
   switch (check.kind) {
     case "rejected":
@@ -213,7 +212,9 @@ async function connect(
   user: TallyfyUser,
   org: Organization,
 ): Promise<Step> {
+  const previous = await deps.store.get(who.teamId, who.userId).catch(() => undefined);
   const connection = await deps.store.put(connectionFor(who, token, user, org));
+  if (previous && previous.token !== token) deps.secrets.forget(previous.token);
   deps.logger.info("Tallyfy account connected", {
     userId: who.userId,
     tallyfyUserId: user.id,

@@ -5,7 +5,7 @@
  */
 import { Agent, type Dispatcher, request as undiciRequest } from "undici";
 import type { z } from "zod";
-import { type Logger, silentLogger } from "../log.ts";
+import { type Logger, type Secrets, silentLogger } from "../log.ts";
 import { BACKGROUND, type CallOptions, type CallPolicy } from "./api.ts";
 import { assertSafePath } from "./ids.ts";
 import {
@@ -38,6 +38,8 @@ export interface TallyfyClientOptions {
   dispatcher?: Dispatcher;
   /** For tests: jitter source in [0, 1). */
   random?: () => number;
+  /** Scrubbed from anything Tallyfy echoes back. Default: the logger's. */
+  secrets?: Secrets;
 }
 
 /** What one attempt ended in: a value, or how it failed. */
@@ -51,6 +53,7 @@ export class TallyfyClient {
   readonly #logger: Logger;
   readonly #userAgent: string;
   readonly #random: () => number;
+  readonly #secrets: Secrets;
   #closed = false;
 
   constructor(opts: TallyfyClientOptions) {
@@ -64,6 +67,12 @@ export class TallyfyClient {
     this.#logger = opts.logger ?? silentLogger;
     this.#userAgent = opts.userAgent ?? "tallyfy-for-slack";
     this.#random = opts.random ?? Math.random;
+    this.#secrets = opts.secrets ?? this.#logger.secrets;
+  }
+
+  /** The registry this client scrubs Tallyfy's answers with (shared with its services). */
+  get secrets(): Secrets {
+    return this.#secrets;
   }
 
   async request<S extends z.ZodType>(
@@ -110,7 +119,7 @@ export class TallyfyClient {
       "user-agent": this.#userAgent,
     };
     if (hasBody) headers["content-type"] = "application/json";
-    const ctx = { method: req.method, path, token: conn.token };
+    const ctx = { method: req.method, path, token: conn.token, secrets: this.#secrets };
     const log = (fields: Record<string, unknown>) =>
       this.#logger.debug("tallyfy request", {
         method: req.method,

@@ -1,4 +1,5 @@
 /** What every service needs for one connection: the client, whose rights, and the shared cache. */
+import type { Secrets } from "../log.ts";
 import type { CallOptions, TallyfyConnection } from "./api.ts";
 import { connectionKey, type TtlCache } from "./cache.ts";
 import type { TallyfyClient } from "./client.ts";
@@ -8,6 +9,8 @@ export interface ServiceContext {
   client: TallyfyClient;
   conn: TallyfyConnection;
   cache: TtlCache<unknown>;
+  /** The connection's token is registered here while the connection is in use. */
+  secrets: Secrets;
 }
 
 /**

@@ -4,6 +4,7 @@
  */
 import type { Dispatcher } from "undici";
 import type { z } from "zod";
+import type { Secrets } from "../log.ts";
 import {
   TallyfyAuthError,
   TallyfyBadRequestError,
@@ -27,6 +28,8 @@ export interface RequestContext {
   path: string;
   /** Only so it can be scrubbed from anything Tallyfy echoes back. */
   token: string;
+  /** Every other secret the bot knows, scrubbed as well. */
+  secrets: Secrets;
 }
 
 export interface ResponseFailure {
@@ -88,7 +91,7 @@ export function errorFromResponse(
   body: ResponseBody,
   ctx: RequestContext,
 ): ResponseFailure {
-  const info = errorInfo(body.json, ctx.token);
+  const info = errorInfo(body.json, (text) => ctx.secrets.scrub(text, ctx.token));
   const d: TallyfyErrorDetails = {
     ...baseDetails(status, headers, ctx),
     tallyfyMessage: info.message,
@@ -148,7 +151,7 @@ export function networkError(
 ): ResponseFailure {
   const code = errorCode(cause);
   const isGet = ctx.method === "GET";
-  const d = { method: ctx.method, path: ctx.path, cause: scrub(cause, ctx.token) };
+  const d = { method: ctx.method, path: ctx.path, cause: scrubCause(cause, ctx) };
   if (code && NOT_SENT_CODES.has(code)) {
     const error = new TallyfyNetworkError({ ...d, mayHaveApplied: false });
     return { error, outcome: "not_sent", code };
@@ -186,7 +189,7 @@ interface ErrorInfo {
 }
 
 /** Reads every error body shape Tallyfy uses; anything unreadable yields nothing. */
-function errorInfo(json: unknown, token: string): ErrorInfo {
+function errorInfo(json: unknown, scrub: (text: string) => string): ErrorInfo {
   const parsed = errorBodySchema.safeParse(json);
   if (!parsed.success) return { message: undefined, code: undefined, fieldErrors: undefined };
   const b = parsed.data;
@@ -197,11 +200,11 @@ function errorInfo(json: unknown, token: string): ErrorInfo {
   if (b.errors) {
     fieldErrors = {};
     for (const [field, msgs] of Object.entries(b.errors)) {
-      fieldErrors[field] = (Array.isArray(msgs) ? msgs : [msgs]).map((m) => scrubText(m, token));
+      fieldErrors[field] = (Array.isArray(msgs) ? msgs : [msgs]).map(scrub);
     }
   }
   return {
-    message: message ? scrubText(message, token) : undefined,
+    message: message ? scrub(message) : undefined,
     code: b.code ?? nested?.code ?? undefined,
     fieldErrors,
   };
@@ -230,14 +233,9 @@ function errorCode(cause: unknown): string | undefined {
   return undefined;
 }
 
-function scrubText(text: string, token: string): string {
-  return token ? text.split(token).join("[redacted]") : text;
-}
-
-/** Low-level errors are kept as `cause` for debugging; make sure none mentions the token. */
-function scrub(cause: unknown, token: string): unknown {
-  if (cause instanceof Error && token && cause.message.includes(token)) {
-    return new Error(scrubText(cause.message, token));
-  }
-  return cause;
+/** Low-level errors are kept as `cause` for debugging; make sure none mentions a secret. */
+function scrubCause(cause: unknown, ctx: RequestContext): unknown {
+  if (!(cause instanceof Error)) return cause;
+  const message = ctx.secrets.scrub(cause.message, ctx.token);
+  return message === cause.message ? cause : new Error(message);
 }
