@@ -1,6 +1,6 @@
 /** The Tallyfy side of the bot: one client, per-connection services, caches keyed by token. */
 import type { Dispatcher } from "undici";
-import type { Logger, Secrets } from "../log.ts";
+import { type Logger, type Secrets, silentLogger } from "../log.ts";
 import type { Tallyfy, TallyfyApi } from "./api.ts";
 import { TtlCache } from "./cache.ts";
 import { TallyfyClient } from "./client.ts";
@@ -33,12 +33,13 @@ export function createTallyfy(opts: CreateTallyfyOptions): Tallyfy {
     ...(opts.secrets ? { secrets: opts.secrets } : {}),
   });
   const { secrets } = client;
+  const logger = opts.logger ?? silentLogger;
   const cache = new TtlCache<unknown>({
     ttlMs: opts.cacheTtlMs ?? 60_000,
     max: opts.cacheMax ?? 2000,
   });
   return {
-    forConnection: (conn) => createTallyfyApi({ client, conn, cache, secrets }),
+    forConnection: (conn) => createTallyfyApi({ client, conn, cache, secrets, logger }),
     me: createMeService(client),
     async close() {
       cache.clear();

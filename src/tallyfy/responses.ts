@@ -20,6 +20,7 @@ import {
   TallyfyUnexpectedResponseError,
   TallyfyValidationError,
 } from "./errors.ts";
+import { formatPath } from "./lenient.ts";
 import { type AttemptOutcome, parseRetryAfterMs } from "./retry.ts";
 import { errorBodySchema } from "./schemas.ts";
 
@@ -208,15 +209,6 @@ function errorInfo(json: unknown, scrub: (text: string) => string): ErrorInfo {
     code: b.code ?? nested?.code ?? undefined,
     fieldErrors,
   };
-}
-
-function formatPath(path: readonly PropertyKey[]): string {
-  let out = "";
-  for (const key of path) {
-    if (typeof key === "number") out += `[${key}]`;
-    else out += out ? `.${String(key)}` : String(key);
-  }
-  return out;
 }
 
 function errorCode(cause: unknown): string | undefined {

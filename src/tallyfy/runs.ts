@@ -1,5 +1,5 @@
 import type { CallOptions, RunsService } from "./api.ts";
-import { orgPath, type ServiceContext } from "./context.ts";
+import { noteSkipped, orgPath, type ServiceContext } from "./context.ts";
 import { fieldId, runId, templateId } from "./ids.ts";
 import { launchBody, listQuery, updateBody } from "./run-changes.ts";
 import { itemEnvelope, listEnvelope, runSchema } from "./schemas.ts";
@@ -43,11 +43,12 @@ export function createRunsService(ctx: ServiceContext): RunsService {
 
     async list(filter = {}, opts?: CallOptions) {
       if (filter.checklistId !== undefined) templateId(filter.checklistId);
-      return client.request(
+      const page = await client.request(
         conn,
         { method: "GET", path: orgPath(conn, "runs"), query: listQuery(filter), schema: many },
         opts,
       );
+      return noteSkipped(ctx, "runs", page);
     },
 
     async update(id, changes, opts = {}) {

@@ -1,5 +1,5 @@
 import type { CallOptions, TemplatesService } from "./api.ts";
-import { cachedRead, orgPath, type ServiceContext } from "./context.ts";
+import { cachedRead, noteSkipped, orgPath, type ServiceContext } from "./context.ts";
 import { templateId } from "./ids.ts";
 import {
   itemEnvelope,
@@ -21,16 +21,20 @@ export function createTemplatesService(ctx: ServiceContext): TemplatesService {
       const page = Math.max(1, paging.page ?? 1);
       const perPage = Math.min(MAX_PER_PAGE, Math.max(1, paging.perPage ?? 20));
       const query = q.trim();
-      return cachedRead(ctx, "templates.search", [query, page, perPage], opts, (o) =>
-        ctx.client.request(
-          ctx.conn,
-          {
-            method: "GET",
-            path: orgPath(ctx.conn, "checklists"),
-            query: { q: query || undefined, page, per_page: perPage },
-            schema: summaries,
-          },
-          o,
+      return cachedRead(ctx, "templates.search", [query, page, perPage], opts, async (o) =>
+        noteSkipped(
+          ctx,
+          "templates",
+          await ctx.client.request(
+            ctx.conn,
+            {
+              method: "GET",
+              path: orgPath(ctx.conn, "checklists"),
+              query: { q: query || undefined, page, per_page: perPage },
+              schema: summaries,
+            },
+            o,
+          ),
         ),
       );
     },
