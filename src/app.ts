@@ -3,8 +3,7 @@ import { App, HTTPReceiver, SocketModeReceiver, webApi } from "@slack/bolt";
 import { createIdentity } from "./accounts/identity.ts";
 import type { Config } from "./config.ts";
 import { registerFeatures } from "./features/index.ts";
-import type { Logger } from "./log.ts";
-import { registerSecret } from "./log.ts";
+import type { Logger, Secrets } from "./log.ts";
 import { watchArrivals } from "./slack/arrivals.ts";
 import { authorizeOnce, boltLogger, trackInFlight } from "./slack/bolt.ts";
 import { type BotContext, createBotContext } from "./slack/context.ts";
@@ -25,6 +24,8 @@ export interface BotOptions {
   policies?: { interactive: CallPolicy; background: CallPolicy };
   /** On stop, how long to let requests already being handled finish. Default 8 s. */
   drainMs?: number;
+  /** What must never reach a log or Slack. Default: the logger's registry. */
+  secrets?: Secrets;
 }
 
 export interface Bot {
@@ -52,10 +53,15 @@ const KEEP_ALIVE_MS = 65_000;
 
 export function createBot(opts: BotOptions): Bot {
   const { config, logger } = opts;
-  registerSecret(config.slack.botToken);
-  registerSecret(config.slack.signingSecret);
-  registerSecret(config.slack.appToken);
-  registerSecret(config.tallyfy.shared?.token);
+  const secrets = opts.secrets ?? logger.secrets;
+  for (const secret of [
+    config.slack.botToken,
+    config.slack.signingSecret,
+    config.slack.appToken,
+    config.tallyfy.shared?.token,
+  ]) {
+    secrets.register(secret, { pin: true });
+  }
 
   let ready = false;
   let stopping: Promise<void> | undefined;
@@ -109,6 +115,7 @@ export function createBot(opts: BotOptions): Bot {
   const bot = createBotContext({
     config,
     logger,
+    secrets,
     tallyfy: opts.tallyfy,
     store: opts.store,
     ...(opts.pending ? { pending: opts.pending } : {}),

@@ -1,11 +1,11 @@
 import { createBot } from "./app.ts";
 import { ConfigError, loadConfig } from "./config.ts";
-import { createLogger, redact } from "./log.ts";
+import { createLogger, redact, Secrets } from "./log.ts";
 import { openConnectionStore } from "./store/index.ts";
 import type { ConnectionStore } from "./store/store.ts";
 import { createTallyfy } from "./tallyfy/index.ts";
 
-async function main(): Promise<void> {
+async function main(secrets: Secrets): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig(process.env, { toRun: true });
@@ -19,6 +19,7 @@ async function main(): Promise<void> {
   const logger = createLogger({
     level: config.logLevel,
     json: config.production || !process.stderr.isTTY,
+    secrets,
   });
 
   // A stray rejection must not take every user's bot down with it; log it and carry on.
@@ -38,8 +39,8 @@ async function main(): Promise<void> {
     process.exit(1);
   }
 
-  const tallyfy = createTallyfy({ apiUrl: config.tallyfy.apiUrl, logger });
-  const bot = createBot({ config, logger, tallyfy, store });
+  const tallyfy = createTallyfy({ apiUrl: config.tallyfy.apiUrl, logger, secrets });
+  const bot = createBot({ config, logger, tallyfy, store, secrets });
   const { port } = await bot.start();
   logger.info(
     config.slack.appToken
@@ -74,9 +75,14 @@ async function main(): Promise<void> {
   process.on("SIGINT", () => void shutdown("SIGINT"));
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(
-    `Tallyfy for Slack failed to start: ${redact((error as Error)?.message ?? String(error))}\n`,
-  );
-  process.exit(1);
-});
+// One registry of what must never be shown: the logger, the Tallyfy client and the bot share it.
+function run(): void {
+  const secrets = new Secrets();
+  main(secrets).catch((error: unknown) => {
+    const message = redact((error as Error)?.message ?? String(error), secrets);
+    process.stderr.write(`Tallyfy for Slack failed to start: ${message}\n`);
+    process.exit(1);
+  });
+}
+
+run();

@@ -10,16 +10,84 @@ const SECRET_PATTERNS: RegExp[] = [
   /("?(?:token|access_token|authorization|password|secret)"?\s*[:=]\s*"?)[^"\s,}]+/gi,
 ];
 
-const registered = new Set<string>();
+const MIN_SECRET_LENGTH = 6;
 
-/** Register a secret value (a Tallyfy token, the signing secret) so it never reaches a log line. */
-export function registerSecret(value: string | undefined): void {
-  if (value && value.length >= 6) registered.add(value);
+/**
+ * The secrets one bot must never show: in a log line or in Slack. Config secrets are pinned;
+ * connection tokens are registered while in use and forgotten when the connection goes. At
+ * most `max` unpinned tokens are kept (the least recently registered goes first), so a
+ * long-running bot's registry stays bounded. Scrubbing also removes anything shaped like a
+ * Slack token, a bearer header or a `token=…` pair, registered or not.
+ */
+export class Secrets {
+  readonly #pinned = new Set<string>();
+  /** Insertion order is recency: registering again moves a token to the end. */
+  readonly #tokens = new Set<string>();
+  readonly #max: number;
+  #pattern: RegExp | null | undefined;
+
+  constructor(opts: { max?: number } = {}) {
+    this.#max = opts.max ?? 10_000;
+  }
+
+  register(value: string | undefined, opts: { pin?: boolean } = {}): void {
+    if (!value || value.length < MIN_SECRET_LENGTH) return;
+    if (opts.pin) {
+      this.#pinned.add(value);
+      this.#tokens.delete(value);
+    } else if (!this.#pinned.has(value)) {
+      if (this.#tokens.delete(value)) {
+        this.#tokens.add(value);
+        return;
+      }
+      this.#tokens.add(value);
+      for (const oldest of this.#tokens) {
+        if (this.#tokens.size <= this.#max) break;
+        this.#tokens.delete(oldest);
+      }
+    }
+    this.#pattern = undefined;
+  }
+
+  /** Drops a token whose connection is gone; pinned secrets stay. */
+  forget(value: string | undefined): void {
+    if (value && this.#tokens.delete(value)) this.#pattern = undefined;
+  }
+
+  /** How many secrets are registered, pinned ones included. */
+  get size(): number {
+    return this.#pinned.size + this.#tokens.size;
+  }
+
+  /** `text` with every registered secret (and `also`) and every secret-shaped string removed. */
+  scrub(text: string, ...also: (string | undefined)[]): string {
+    let out = text;
+    for (const extra of also) {
+      if (extra && extra.length >= MIN_SECRET_LENGTH) out = out.split(extra).join("[redacted]");
+    }
+    const registered = this.#registeredPattern();
+    if (registered) out = out.replace(registered, "[redacted]");
+    return redactPatterns(out);
+  }
+
+  /** One alternation of every secret, longest first so none is left half shown. */
+  #registeredPattern(): RegExp | null {
+    if (this.#pattern !== undefined) return this.#pattern;
+    const all = [...this.#pinned, ...this.#tokens].sort((a, b) => b.length - a.length);
+    this.#pattern = all.length
+      ? new RegExp(all.map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "g")
+      : null;
+    return this.#pattern;
+  }
 }
 
-export function redact(text: string): string {
+/** Removes what looks like a secret; with `secrets`, every registered one as well. */
+export function redact(text: string, secrets?: Secrets): string {
+  return secrets ? secrets.scrub(text) : redactPatterns(text);
+}
+
+function redactPatterns(text: string): string {
   let out = text;
-  for (const secret of registered) out = out.split(secret).join("[redacted]");
   for (const pattern of SECRET_PATTERNS) {
     out = out.replace(pattern, (_m, prefix?: string) =>
       typeof prefix === "string" ? `${prefix}[redacted]` : "[redacted]",
@@ -34,6 +102,8 @@ export interface Logger {
   warn(msg: string, ctx?: Record<string, unknown>): void;
   error(msg: string, ctx?: Record<string, unknown>): void;
   child(bindings: Record<string, unknown>): Logger;
+  /** What this logger (and its children) redacts; the bot registers its secrets here. */
+  readonly secrets: Secrets;
 }
 
 export interface LoggerOptions {
@@ -41,6 +111,8 @@ export interface LoggerOptions {
   json: boolean;
   write?: (line: string) => void;
   bindings?: Record<string, unknown>;
+  /** Default: a new, empty registry. */
+  secrets?: Secrets;
 }
 
 function errorFields(error: Error): Record<string, unknown> {
@@ -71,15 +143,18 @@ export function safeJson(value: unknown): string {
 export function createLogger(options: LoggerOptions): Logger {
   const write = options.write ?? ((line: string) => process.stderr.write(`${line}\n`));
   const bindings = options.bindings ?? {};
+  const secrets = options.secrets ?? new Secrets();
   const emit = (level: LogLevel, msg: string, ctx?: Record<string, unknown>) => {
     if (ORDER[level] < ORDER[options.level]) return;
     const fields: Record<string, unknown> = { ...bindings, ...ctx };
     if (options.json) {
-      write(redact(safeJson({ time: new Date().toISOString(), level, msg, ...fields })));
+      write(secrets.scrub(safeJson({ time: new Date().toISOString(), level, msg, ...fields })));
     } else {
       const extra = Object.keys(fields).length ? ` ${safeJson(fields)}` : "";
       write(
-        redact(`${new Date().toISOString().slice(11, 23)} ${level.toUpperCase()} ${msg}${extra}`),
+        secrets.scrub(
+          `${new Date().toISOString().slice(11, 23)} ${level.toUpperCase()} ${msg}${extra}`,
+        ),
       );
     }
   };
@@ -88,9 +163,24 @@ export function createLogger(options: LoggerOptions): Logger {
     info: (m, c) => emit("info", m, c),
     warn: (m, c) => emit("warn", m, c),
     error: (m, c) => emit("error", m, c),
-    child: (b) => createLogger({ ...options, write, bindings: { ...bindings, ...b } }),
+    child: (b) => createLogger({ ...options, write, secrets, bindings: { ...bindings, ...b } }),
+    secrets,
   };
 }
 
-/** A logger that drops everything; for tests that do not look at logs. */
-export const silentLogger: Logger = createLogger({ level: "error", json: true, write: () => {} });
+const drop = () => {};
+
+/**
+ * A logger that drops everything; for tests that do not look at logs. Each read of `secrets`
+ * gives a new registry, so nothing is shared through this module-level value.
+ */
+export const silentLogger: Logger = {
+  debug: drop,
+  info: drop,
+  warn: drop,
+  error: drop,
+  child: () => silentLogger,
+  get secrets() {
+    return new Secrets();
+  },
+};

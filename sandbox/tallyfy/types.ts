@@ -132,6 +132,12 @@ export interface SandboxRun {
   tasks: SandboxTask[];
   /** Mimics pages where Tallyfy sends `progress` as a bare percentage. */
   progressAsNumber?: boolean;
+  /**
+   * Fields sent exactly as given, over the rendered ones, in every view of this run (lists,
+   * gets, updates): mimics the odd rows the live service sometimes sends (`name: null`,
+   * `progress: "abc"`…). The run's own data, which filters and sorts use, is untouched.
+   */
+  raw?: Record<string, unknown>;
 }
 
 export interface SandboxState {

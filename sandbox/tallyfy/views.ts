@@ -152,6 +152,7 @@ export function runView(state: SandboxState, run: SandboxRun, opts: RunViewOptio
     const next = open[0];
     view.next_task = { data: next ? [taskView(next, run.id)] : [] };
   }
+  if (run.raw) Object.assign(view, structuredClone(run.raw));
   return view;
 }
 

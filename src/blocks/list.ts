@@ -59,8 +59,14 @@ export function renderRunList(
   const totalPages = Math.max(current, pagination.totalPages);
   const title = listTitle(ctx.state);
   const rows = fitRows(page.items.slice(0, LIST_MAX_ROWS), ctx, now);
+  const unreadable = unreadableNote(page.skipped?.length ?? 0);
 
-  if (rows.length === 0) return emptyList(title, ctx.state, current);
+  if (rows.length === 0) {
+    const empty = emptyList(title, ctx.state, current);
+    if (!unreadable) return empty;
+    const note: KnownBlock = { type: "context", elements: [mrkdwn(`:warning: ${unreadable}`)] };
+    return { text: `${empty.text} · ${unreadable}`, blocks: [...empty.blocks, note] };
+  }
 
   const perPage = pagination.perPage > 0 ? pagination.perPage : page.items.length;
   const from = (current - 1) * perPage + 1;
@@ -81,6 +87,7 @@ export function renderRunList(
   const notes: string[] = [];
   if (totalPages > 1) notes.push(`Page ${current} of ${totalPages}`);
   if (page.items.length > rows.length) notes.push(`showing the first ${rows.length} on this page`);
+  if (unreadable) notes.push(`:warning: ${unreadable}`);
   notes.push("View posts a process card to this channel");
   blocks.push({ type: "context", elements: [mrkdwn(notes.join(" · "))] });
 
@@ -100,6 +107,14 @@ function fitRows(runs: Run[], ctx: ListContext, now: Date): SectionBlock[] {
     rows.push(row);
   }
   return rows;
+}
+
+/** Rows Tallyfy sent in a shape that couldn't be read; the log has the details. */
+function unreadableNote(count: number): string | undefined {
+  if (count === 0) return undefined;
+  return count === 1
+    ? "1 process couldn't be shown: Tallyfy sent it in a form I couldn't read"
+    : `${count} processes couldn't be shown: Tallyfy sent them in a form I couldn't read`;
 }
 
 function runRow(run: Run, url: string, now: Date): SectionBlock {

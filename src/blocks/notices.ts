@@ -2,6 +2,7 @@
 import type { KnownBlock } from "@slack/types";
 import {
   type TallyfyError,
+  TallyfyInvalidIdError,
   TallyfyRateLimitError,
   TallyfyValidationError,
 } from "../tallyfy/errors.ts";
@@ -81,6 +82,10 @@ export function tallyfyErrorText(
       return said
         ? `Tallyfy refused: ${said}`
         : "Tallyfy refused because the process changed in the meantime. Refresh and try again.";
+    case "invalid_id":
+      return err instanceof TallyfyInvalidIdError && err.idKind !== "run"
+        ? `${human ?? "That id doesn't look right."} Nothing was sent to Tallyfy.`
+        : "That process link doesn't look right: I couldn't read a process id from it, so nothing was sent to Tallyfy. Use a card's buttons, or `/tallyfy show` with a process link copied from Tallyfy.";
     case "unexpected_response":
       return err.mayHaveApplied
         ? "Tallyfy sent a reply I couldn't read, so I can't tell whether the change was made. Refresh to check."

@@ -1,8 +1,22 @@
 /** Text helpers shared by every renderer: escaping for mrkdwn and truncation to Block Kit limits. */
 
-/** Escape user-supplied text for mrkdwn, so `<!channel>` or `<https://x|y>` stay literal. */
+/**
+ * Bidirectional embedding, override and isolate controls (U+202A–U+202E, U+2066–U+2069): in a
+ * name they can reverse what follows (U+202E then "gpj.exe" reads "exe.jpg") or spill into
+ * the text around it, so they are removed from everything user-supplied that Slack shows.
+ */
+const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069]/g;
+
+export function stripBidi(text: string): string {
+  return text.replace(BIDI_CONTROLS, "");
+}
+
+/**
+ * Escape user-supplied text for mrkdwn, so `<!channel>` or `<https://x|y>` stay literal; bidi
+ * controls are removed.
+ */
 export function escapeMrkdwn(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  return stripBidi(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
 /**
@@ -27,9 +41,9 @@ export function mrkdwnText(text: string, max: number): string {
   return cut;
 }
 
-/** One line, no control characters; for plain_text labels, titles and option text. */
+/** One line, no control characters (bidi ones included); for plain_text labels, titles and options. */
 export function plainLine(text: string, max: number): string {
-  return truncate(text.replace(SPACE_OR_CONTROL, " ").trim(), max);
+  return truncate(stripBidi(text).replace(SPACE_OR_CONTROL, " ").trim(), max);
 }
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it removes

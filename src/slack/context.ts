@@ -1,7 +1,7 @@
 import type { Identity } from "../accounts/identity.ts";
 import { createPendingTokens, type PendingTokens } from "../accounts/pending-tokens.ts";
 import type { Config } from "../config.ts";
-import type { Logger } from "../log.ts";
+import type { Logger, Secrets } from "../log.ts";
 import { createPendingCommands, type PendingCommands } from "../store/pending.ts";
 import type { ConnectionStore } from "../store/store.ts";
 import type { CallPolicy, Tallyfy } from "../tallyfy/api.ts";
@@ -17,6 +17,8 @@ import type { WorkQueue } from "./work-queue.ts";
 export interface BotContext {
   config: Config;
   logger: Logger;
+  /** Tokens to keep out of logs and Slack; a connection's goes when the connection does. */
+  secrets: Secrets;
   tallyfy: Tallyfy;
   store: ConnectionStore;
   identity: Identity;

@@ -5,9 +5,9 @@
  */
 import { Agent, type Dispatcher, request as undiciRequest } from "undici";
 import type { z } from "zod";
-import { type Logger, silentLogger } from "../log.ts";
+import { type Logger, type Secrets, silentLogger } from "../log.ts";
 import { BACKGROUND, type CallOptions, type CallPolicy } from "./api.ts";
-import type { TallyfyError } from "./errors.ts";
+import { assertSafePath } from "./ids.ts";
 import {
   errorFromResponse,
   networkError,
@@ -15,7 +15,7 @@ import {
   type ResponseFailure,
   readBody,
 } from "./responses.ts";
-import { backoffMs, RETRY_AFTER_CAP_MS, sleep } from "./retry.ts";
+import { retryableStatus, retryDelay, sleep } from "./retry.ts";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "DELETE";
 export type QueryValue = string | number | boolean | undefined;
@@ -38,15 +38,12 @@ export interface TallyfyClientOptions {
   dispatcher?: Dispatcher;
   /** For tests: jitter source in [0, 1). */
   random?: () => number;
+  /** Scrubbed from anything Tallyfy echoes back. Default: the logger's. */
+  secrets?: Secrets;
 }
 
-/** An attempt shorter than this is not worth starting. */
-const MIN_ATTEMPT_MS = 150;
-
-/** What one attempt ended in: a value, or an error and whether retrying it is safe. */
-type AttemptResult<T> =
-  | { ok: true; value: T }
-  | { ok: false; error: TallyfyError; retry: "no" | "backoff" | { afterMs: number | null } };
+/** What one attempt ended in: a value, or how it failed. */
+type AttemptResult<T> = { ok: true; value: T } | ({ ok: false } & ResponseFailure);
 
 export class TallyfyClient {
   readonly #origin: string;
@@ -56,6 +53,7 @@ export class TallyfyClient {
   readonly #logger: Logger;
   readonly #userAgent: string;
   readonly #random: () => number;
+  readonly #secrets: Secrets;
   #closed = false;
 
   constructor(opts: TallyfyClientOptions) {
@@ -69,6 +67,12 @@ export class TallyfyClient {
     this.#logger = opts.logger ?? silentLogger;
     this.#userAgent = opts.userAgent ?? "tallyfy-for-slack";
     this.#random = opts.random ?? Math.random;
+    this.#secrets = opts.secrets ?? this.#logger.secrets;
+  }
+
+  /** The registry this client scrubs Tallyfy's answers with (shared with its services). */
+  get secrets(): Secrets {
+    return this.#secrets;
   }
 
   async request<S extends z.ZodType>(
@@ -79,6 +83,7 @@ export class TallyfyClient {
     const policy: CallPolicy = opts.policy ?? BACKGROUND;
     const deadline = performance.now() + policy.budgetMs;
     const path = req.path.split("?")[0] ?? req.path;
+    assertSafePath(path);
 
     for (let attempt = 1; ; attempt++) {
       opts.signal?.throwIfAborted();
@@ -86,26 +91,11 @@ export class TallyfyClient {
       const timeoutMs = Math.max(1, Math.min(policy.attemptTimeoutMs, remaining));
       const result = await this.#attempt(conn, req, path, attempt, timeoutMs, opts.signal);
       if (result.ok) return result.value;
-
-      const retriesLeft = attempt <= policy.maxRetries;
-      const left = deadline - performance.now();
-      const { error, retry } = result;
-      if (retry === "no") throw error;
-
-      if (typeof retry === "object") {
-        // 429: wait as asked (capped), or fail at once when the wait does not fit the budget.
-        const waitMs = Math.min(
-          retry.afterMs ?? backoffMs(attempt, this.#random),
-          RETRY_AFTER_CAP_MS,
-        );
-        if (!retriesLeft || waitMs + MIN_ATTEMPT_MS > left) throw error;
-        await sleep(waitMs, opts.signal);
-        continue;
-      }
-
-      const room = left - MIN_ATTEMPT_MS;
-      if (!retriesLeft || room <= 0) throw error;
-      await sleep(Math.min(backoffMs(attempt, this.#random), room / 2), opts.signal);
+      if (!retryableStatus(req.method, result.outcome)) throw result.error;
+      const room = { policy, remainingMs: deadline - performance.now() };
+      const waitMs = retryDelay(attempt, result.retryAfterMs, room, this.#random);
+      if (waitMs === null) throw result.error;
+      await sleep(waitMs, opts.signal);
     }
   }
 
@@ -129,7 +119,7 @@ export class TallyfyClient {
       "user-agent": this.#userAgent,
     };
     if (hasBody) headers["content-type"] = "application/json";
-    const ctx = { method: req.method, path, token: conn.token };
+    const ctx = { method: req.method, path, token: conn.token, secrets: this.#secrets };
     const log = (fields: Record<string, unknown>) =>
       this.#logger.debug("tallyfy request", {
         method: req.method,
@@ -182,5 +172,5 @@ export class TallyfyClient {
 }
 
 function fail<T>(f: ResponseFailure): AttemptResult<T> {
-  return { ok: false, error: f.error, retry: f.retry };
+  return { ok: false, ...f };
 }

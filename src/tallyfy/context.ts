@@ -1,18 +1,46 @@
 /** What every service needs for one connection: the client, whose rights, and the shared cache. */
+import type { Logger, Secrets } from "../log.ts";
 import type { CallOptions, TallyfyConnection } from "./api.ts";
 import { connectionKey, type TtlCache } from "./cache.ts";
 import type { TallyfyClient } from "./client.ts";
+import { apiPath, orgId } from "./ids.ts";
+import type { Page } from "./schemas.ts";
 
 export interface ServiceContext {
   client: TallyfyClient;
   conn: TallyfyConnection;
   cache: TtlCache<unknown>;
+  /** The connection's token is registered here while the connection is in use. */
+  secrets: Secrets;
+  logger: Logger;
 }
 
-/** `/organizations/{org}/…` with every segment URL-encoded. */
+/**
+ * `/organizations/{org}/…` with every segment URL-encoded; the org id is checked and an empty,
+ * `.` or `..` segment refused (ids.ts), before any request.
+ */
 export function orgPath(conn: TallyfyConnection, ...segments: (string | number)[]): string {
-  const rest = segments.map((s) => `/${encodeURIComponent(String(s))}`).join("");
-  return `/organizations/${encodeURIComponent(conn.orgId)}${rest}`;
+  return apiPath("organizations", orgId(conn.orgId), ...segments);
+}
+
+/**
+ * Logs the rows of a list Tallyfy sent that could not be read (by position, id and what was
+ * wrong, never their values), and hands the page on.
+ */
+export function noteSkipped<P extends Page<unknown>>(
+  ctx: ServiceContext,
+  what: string,
+  page: P,
+): P {
+  const skipped = page.skipped ?? [];
+  if (skipped.length > 0) {
+    ctx.logger.warn("Tallyfy sent list rows I couldn't read; they were left out", {
+      what,
+      count: skipped.length,
+      rows: skipped.slice(0, 5),
+    });
+  }
+  return page;
 }
 
 /**

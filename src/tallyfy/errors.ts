@@ -11,7 +11,8 @@ export type TallyfyErrorKind =
   | "server"
   | "timeout"
   | "network"
-  | "unexpected_response";
+  | "unexpected_response"
+  | "invalid_id";
 
 export interface TallyfyErrorDetails {
   status?: number | undefined;
@@ -152,6 +153,36 @@ export class TallyfyNetworkError extends TallyfyError {
 export class TallyfyUnexpectedResponseError extends TallyfyError {
   constructor(what: string, d: TallyfyErrorDetails = {}) {
     super("unexpected_response", `Tallyfy sent a response I couldn't read (${what}).`, d);
+  }
+}
+
+/** What an invalid id was meant to name; "segment" for a path part that is no id at all. */
+export type IdKind = "run" | "template" | "task" | "field" | "organization" | "segment";
+
+const WHAT: Record<IdKind, string> = {
+  run: "process",
+  template: "template",
+  task: "task",
+  field: "kick-off field",
+  organization: "organization",
+  segment: "Tallyfy",
+};
+
+/**
+ * An id that cannot name anything in Tallyfy (wrong shape, empty, `.` or `..`), refused before
+ * any request is sent. The bad value itself is kept out of the message and the details.
+ */
+export class TallyfyInvalidIdError extends TallyfyError {
+  readonly idKind: IdKind;
+  constructor(idKind: IdKind, d: TallyfyErrorDetails = {}) {
+    super(
+      "invalid_id",
+      idKind === "run"
+        ? "That process link doesn't look right: it doesn't hold a valid process id."
+        : `That ${WHAT[idKind]} id doesn't look right.`,
+      d,
+    );
+    this.idKind = idKind;
   }
 }
 

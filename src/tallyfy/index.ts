@@ -1,6 +1,6 @@
 /** The Tallyfy side of the bot: one client, per-connection services, caches keyed by token. */
 import type { Dispatcher } from "undici";
-import { type Logger, registerSecret } from "../log.ts";
+import { type Logger, type Secrets, silentLogger } from "../log.ts";
 import type { Tallyfy, TallyfyApi } from "./api.ts";
 import { TtlCache } from "./cache.ts";
 import { TallyfyClient } from "./client.ts";
@@ -20,6 +20,8 @@ export interface CreateTallyfyOptions {
   cacheMax?: number;
   userAgent?: string;
   dispatcher?: Dispatcher;
+  /** Where connection tokens are registered; default: the logger's (or a new registry). */
+  secrets?: Secrets;
 }
 
 export function createTallyfy(opts: CreateTallyfyOptions): Tallyfy {
@@ -28,13 +30,16 @@ export function createTallyfy(opts: CreateTallyfyOptions): Tallyfy {
     ...(opts.logger ? { logger: opts.logger } : {}),
     ...(opts.userAgent ? { userAgent: opts.userAgent } : {}),
     ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}),
+    ...(opts.secrets ? { secrets: opts.secrets } : {}),
   });
+  const { secrets } = client;
+  const logger = opts.logger ?? silentLogger;
   const cache = new TtlCache<unknown>({
     ttlMs: opts.cacheTtlMs ?? 60_000,
     max: opts.cacheMax ?? 2000,
   });
   return {
-    forConnection: (conn) => createTallyfyApi({ client, conn, cache }),
+    forConnection: (conn) => createTallyfyApi({ client, conn, cache, secrets, logger }),
     me: createMeService(client),
     async close() {
       cache.clear();
@@ -45,7 +50,7 @@ export function createTallyfy(opts: CreateTallyfyOptions): Tallyfy {
 
 /** The services for one connection; cheap, so build one per request if convenient. */
 export function createTallyfyApi(ctx: ServiceContext): TallyfyApi {
-  registerSecret(ctx.conn.token);
+  ctx.secrets.register(ctx.conn.token);
   return {
     orgId: ctx.conn.orgId,
     templates: createTemplatesService(ctx),

@@ -1,10 +1,10 @@
 /**
- * Turning what came back (or didn't) into a value or a TallyfyError, plus whether a retry is
- * safe. A retry is safe for any method when the request was refused outright (429, connection
- * refused) and otherwise only for GET.
+ * Turning what came back (or didn't) into a value or a TallyfyError, plus the outcome that
+ * retry.ts decides a retry on.
  */
 import type { Dispatcher } from "undici";
 import type { z } from "zod";
+import type { Secrets } from "../log.ts";
 import { tokenFingerprint } from "./cache.ts";
 import {
   TallyfyAuthError,
@@ -21,7 +21,8 @@ import {
   TallyfyUnexpectedResponseError,
   TallyfyValidationError,
 } from "./errors.ts";
-import { parseRetryAfterMs } from "./retry.ts";
+import { formatPath } from "./lenient.ts";
+import { type AttemptOutcome, parseRetryAfterMs } from "./retry.ts";
 import { errorBodySchema } from "./schemas.ts";
 
 export interface RequestContext {
@@ -29,12 +30,16 @@ export interface RequestContext {
   path: string;
   /** Only so it can be scrubbed from anything Tallyfy echoes back. */
   token: string;
+  /** Every other secret the bot knows, scrubbed as well. */
+  secrets: Secrets;
 }
 
 export interface ResponseFailure {
   error: TallyfyError;
-  /** "backoff": safe to retry after a backoff; afterMs: a 429 (null when no Retry-After). */
-  retry: "no" | "backoff" | { afterMs: number | null };
+  /** The status, or how the attempt failed without one; see retryableStatus. */
+  outcome: AttemptOutcome;
+  /** A 429's Retry-After in ms (null when absent or unreadable); undefined for anything else. */
+  retryAfterMs?: number | null | undefined;
   /** Low-level error code (ECONNRESET…), for the debug log. */
   code?: string | undefined;
 }
@@ -71,7 +76,7 @@ export function parseSuccess<S extends z.ZodType>(
     mayHaveApplied: ctx.method !== "GET",
   };
   if (!body.isJson && status !== 204) {
-    const failure = unexpected("the response wasn't JSON", details);
+    const failure = unexpected("the response wasn't JSON", status, details);
     return { ok: false, failure };
   }
   const result = schema.safeParse(body.json);
@@ -79,7 +84,7 @@ export function parseSuccess<S extends z.ZodType>(
   const issue = result.error.issues[0];
   const where = issue ? formatPath(issue.path) : "";
   const what = issue ? `${where || "body"}: ${issue.message}` : "unreadable body";
-  return { ok: false, failure: unexpected(what, { ...details, cause: result.error }) };
+  return { ok: false, failure: unexpected(what, status, { ...details, cause: result.error }) };
 }
 
 export function errorFromResponse(
@@ -88,24 +93,23 @@ export function errorFromResponse(
   body: ResponseBody,
   ctx: RequestContext,
 ): ResponseFailure {
-  const info = errorInfo(body.json, ctx.token);
+  const info = errorInfo(body.json, (text) => ctx.secrets.scrub(text, ctx.token));
   const d: TallyfyErrorDetails = {
     ...baseDetails(status, headers, ctx),
     tallyfyMessage: info.message,
     code: info.code,
     tokenFingerprint: tokenFingerprint(ctx.token),
   };
-  const isGet = ctx.method === "GET";
   if (status === 429) {
-    const afterMs = parseRetryAfterMs(headers["retry-after"]);
-    return { error: new TallyfyRateLimitError((afterMs ?? 1000) / 1000, d), retry: { afterMs } };
+    const retryAfterMs = parseRetryAfterMs(headers["retry-after"]);
+    const error = new TallyfyRateLimitError((retryAfterMs ?? 1000) / 1000, d);
+    return { error, outcome: status, retryAfterMs };
   }
   if (status >= 500) {
-    const error = new TallyfyServerError({ ...d, mayHaveApplied: !isGet });
-    const transient = status === 502 || status === 503 || status === 504;
-    return { error, retry: isGet && transient ? "backoff" : "no" };
+    const error = new TallyfyServerError({ ...d, mayHaveApplied: ctx.method !== "GET" });
+    return { error, outcome: status };
   }
-  return { error: clientError(status, d, info.fieldErrors), retry: "no" };
+  return { error: clientError(status, d, info.fieldErrors), outcome: status };
 }
 
 function clientError(
@@ -150,23 +154,21 @@ export function networkError(
 ): ResponseFailure {
   const code = errorCode(cause);
   const isGet = ctx.method === "GET";
-  const d = { method: ctx.method, path: ctx.path, cause: scrub(cause, ctx.token) };
+  const d = { method: ctx.method, path: ctx.path, cause: scrubCause(cause, ctx) };
   if (code && NOT_SENT_CODES.has(code)) {
-    return {
-      error: new TallyfyNetworkError({ ...d, mayHaveApplied: false }),
-      retry: "backoff",
-      code,
-    };
+    const error = new TallyfyNetworkError({ ...d, mayHaveApplied: false });
+    return { error, outcome: "not_sent", code };
   }
-  const retry = isGet ? "backoff" : "no";
   if (timedOut || (code && TIMEOUT_CODES.has(code))) {
-    return { error: new TallyfyTimeoutError({ ...d, mayHaveApplied: !isGet }), retry, code };
+    const error = new TallyfyTimeoutError({ ...d, mayHaveApplied: !isGet });
+    return { error, outcome: "timeout", code };
   }
-  return { error: new TallyfyNetworkError({ ...d, mayHaveApplied: !isGet }), retry, code };
+  const error = new TallyfyNetworkError({ ...d, mayHaveApplied: !isGet });
+  return { error, outcome: "broken", code };
 }
 
-function unexpected(what: string, d: TallyfyErrorDetails): ResponseFailure {
-  return { error: new TallyfyUnexpectedResponseError(what, d), retry: "no" };
+function unexpected(what: string, status: number, d: TallyfyErrorDetails): ResponseFailure {
+  return { error: new TallyfyUnexpectedResponseError(what, d), outcome: status };
 }
 
 function baseDetails(
@@ -190,7 +192,7 @@ interface ErrorInfo {
 }
 
 /** Reads every error body shape Tallyfy uses; anything unreadable yields nothing. */
-function errorInfo(json: unknown, token: string): ErrorInfo {
+function errorInfo(json: unknown, scrub: (text: string) => string): ErrorInfo {
   const parsed = errorBodySchema.safeParse(json);
   if (!parsed.success) return { message: undefined, code: undefined, fieldErrors: undefined };
   const b = parsed.data;
@@ -201,23 +203,14 @@ function errorInfo(json: unknown, token: string): ErrorInfo {
   if (b.errors) {
     fieldErrors = {};
     for (const [field, msgs] of Object.entries(b.errors)) {
-      fieldErrors[field] = (Array.isArray(msgs) ? msgs : [msgs]).map((m) => scrubText(m, token));
+      fieldErrors[field] = (Array.isArray(msgs) ? msgs : [msgs]).map(scrub);
     }
   }
   return {
-    message: message ? scrubText(message, token) : undefined,
+    message: message ? scrub(message) : undefined,
     code: b.code ?? nested?.code ?? undefined,
     fieldErrors,
   };
-}
-
-function formatPath(path: readonly PropertyKey[]): string {
-  let out = "";
-  for (const key of path) {
-    if (typeof key === "number") out += `[${key}]`;
-    else out += out ? `.${String(key)}` : String(key);
-  }
-  return out;
 }
 
 function errorCode(cause: unknown): string | undefined {
@@ -234,14 +227,9 @@ function errorCode(cause: unknown): string | undefined {
   return undefined;
 }
 
-function scrubText(text: string, token: string): string {
-  return token ? text.split(token).join("[redacted]") : text;
-}
-
-/** Low-level errors are kept as `cause` for debugging; make sure none mentions the token. */
-function scrub(cause: unknown, token: string): unknown {
-  if (cause instanceof Error && token && cause.message.includes(token)) {
-    return new Error(scrubText(cause.message, token));
-  }
-  return cause;
+/** Low-level errors are kept as `cause` for debugging; make sure none mentions a secret. */
+function scrubCause(cause: unknown, ctx: RequestContext): unknown {
+  if (!(cause instanceof Error)) return cause;
+  const message = ctx.secrets.scrub(cause.message, ctx.token);
+  return message === cause.message ? cause : new Error(message);
 }

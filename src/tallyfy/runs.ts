@@ -1,5 +1,6 @@
 import type { CallOptions, RunsService } from "./api.ts";
-import { orgPath, type ServiceContext } from "./context.ts";
+import { noteSkipped, orgPath, type ServiceContext } from "./context.ts";
+import { fieldId, runId, templateId } from "./ids.ts";
 import { launchBody, listQuery, updateBody } from "./run-changes.ts";
 import { itemEnvelope, listEnvelope, runSchema } from "./schemas.ts";
 
@@ -11,9 +12,9 @@ const many = listEnvelope(runSchema);
 
 export function createRunsService(ctx: ServiceContext): RunsService {
   const { client, conn } = ctx;
-  const runPath = (id: string, ...rest: string[]) => orgPath(conn, "runs", id, ...rest);
+  const runPath = (id: string, ...rest: string[]) => orgPath(conn, "runs", runId(id), ...rest);
 
-  const get: RunsService["get"] = (id, opts = {}) =>
+  const get: RunsService["get"] = async (id, opts = {}) =>
     client.request(
       conn,
       {
@@ -28,7 +29,10 @@ export function createRunsService(ctx: ServiceContext): RunsService {
   return {
     get,
 
-    launch(input, opts?: CallOptions) {
+    async launch(input, opts?: CallOptions) {
+      templateId(input.checklistId);
+      if (input.parentId !== undefined) runId(input.parentId);
+      checkFieldIds(input.prerun);
       const body = launchBody(input);
       return client.request(
         conn,
@@ -37,26 +41,30 @@ export function createRunsService(ctx: ServiceContext): RunsService {
       );
     },
 
-    list(filter = {}, opts?: CallOptions) {
-      return client.request(
+    async list(filter = {}, opts?: CallOptions) {
+      if (filter.checklistId !== undefined) templateId(filter.checklistId);
+      const page = await client.request(
         conn,
         { method: "GET", path: orgPath(conn, "runs"), query: listQuery(filter), schema: many },
         opts,
       );
+      return noteSkipped(ctx, "runs", page);
     },
 
     async update(id, changes, opts = {}) {
+      runId(id);
+      checkFieldIds(changes.prerun);
       const current = opts.current ?? (await get(id, opts));
       const body = updateBody(current, changes);
       if (!body) return current;
       return client.request(conn, { method: "PUT", path: runPath(id), body, schema: one }, opts);
     },
 
-    archive(id, opts?: CallOptions) {
+    async archive(id, opts?: CallOptions) {
       return client.request(conn, { method: "DELETE", path: runPath(id), schema: one }, opts);
     },
 
-    activate(id, opts?: CallOptions) {
+    async activate(id, opts?: CallOptions) {
       return client.request(
         conn,
         { method: "PUT", path: runPath(id, "activate"), schema: one },
@@ -64,4 +72,11 @@ export function createRunsService(ctx: ServiceContext): RunsService {
       );
     },
   };
+}
+
+/** Kick-off values are keyed by field id; a key that is not one would be dropped by Tallyfy. */
+function checkFieldIds(prerun: Record<string, unknown> | undefined): void {
+  if (prerun && typeof prerun === "object" && !Array.isArray(prerun)) {
+    for (const key of Object.keys(prerun)) fieldId(key);
+  }
 }

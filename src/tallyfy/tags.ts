@@ -1,5 +1,5 @@
 import type { CallOptions, TagsService } from "./api.ts";
-import { cachedRead, orgPath, type ServiceContext } from "./context.ts";
+import { cachedRead, noteSkipped, orgPath, type ServiceContext } from "./context.ts";
 import { listEnvelope, type Tag, tagSchema } from "./schemas.ts";
 
 const tags = listEnvelope(tagSchema);
@@ -19,7 +19,7 @@ export function createTagsService(ctx: ServiceContext): TagsService {
           },
           o,
         );
-        return page.items;
+        return noteSkipped(ctx, "tags", page).items;
       });
     },
   };

@@ -1,5 +1,5 @@
 import type { CallOptions, UsersService } from "./api.ts";
-import { cachedRead, orgPath, type ServiceContext } from "./context.ts";
+import { cachedRead, noteSkipped, orgPath, type ServiceContext } from "./context.ts";
 import { listEnvelope, type TallyfyUser, userSchema } from "./schemas.ts";
 
 const PER_PAGE = 100;
@@ -23,7 +23,7 @@ export function createUsersService(ctx: ServiceContext): UsersService {
           },
           o,
         );
-        all.push(...res.items);
+        all.push(...noteSkipped(ctx, "users", res).items);
         if (res.items.length === 0 || res.pagination.currentPage >= res.pagination.totalPages)
           break;
       }

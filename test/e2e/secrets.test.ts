@@ -169,3 +169,67 @@ describe("a user's Tallyfy token", () => {
     expect(h.logs.length).toBeGreaterThan(20);
   });
 });
+
+describe("secrets other than the acting user's own token", () => {
+  const CAROL = "U0CAROL";
+  const carol = () => h.sandbox.state.users.find((u) => u.id === SEED.users.carol.id)!;
+
+  it("never reach Slack when Tallyfy echoes them in an error", async () => {
+    const own = "tfy-CAROL-own-1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d";
+    carol().token = own;
+    for (const [user, token] of [
+      [BOB, SECRET],
+      [CAROL, own],
+    ] as const) {
+      const view = await openConnect(h, user);
+      await submitToken(h, view.id, token);
+      await eventually(async () =>
+        expect((await h.store.get(h.slack.teamId, user))?.status).toBe("ok"),
+      );
+    }
+    // Carol acts with her own token; Tallyfy's message names the workspace token and Bob's.
+    const shared = h.sandbox.token;
+    const message = `tokens ${shared} and ${SECRET} may not do that`;
+    for (const status of [422, 400, 409]) {
+      h.sandbox.fault({ path: /\/runs/, status, body: { error: true, message }, times: 10 });
+      const n = ephemerals(h, CAROL).length;
+      await h.driver.command(`archive ${RUN}`, { user: CAROL });
+      const reply = await nextEphemeral(h, CAROL, () => true, n);
+      h.sandbox.clearFaults();
+      const shown = JSON.stringify(reply);
+      expect(shown).toContain("[redacted]");
+      expect(shown).not.toContain(shared);
+      expect(shown).not.toContain(SECRET);
+    }
+    expect(h.logs.join("\n")).not.toContain(shared);
+  });
+
+  it("forgets a token when its connection is replaced or removed", async () => {
+    const secrets = h.bot.context.secrets;
+    const first = "tfy-CAROL-first-0f1e2d3c4b5a69788796a5b4c3d2e1f0";
+    const second = "tfy-CAROL-second-00112233445566778899aabbccddeeff";
+    carol().token = first;
+    let view = await openConnect(h, CAROL);
+    await submitToken(h, view.id, first);
+    await eventually(async () =>
+      expect((await h.store.get(h.slack.teamId, CAROL))?.token).toBe(first),
+    );
+    expect(secrets.scrub(first)).toBe("[redacted]");
+
+    carol().token = second;
+    view = await openConnect(h, CAROL);
+    await submitToken(h, view.id, second);
+    await eventually(async () =>
+      expect((await h.store.get(h.slack.teamId, CAROL))?.token).toBe(second),
+    );
+    expect(secrets.scrub(first)).toBe(first);
+    expect(secrets.scrub(second)).toBe("[redacted]");
+
+    const n = ephemerals(h, CAROL).length;
+    await h.driver.command("disconnect", { user: CAROL });
+    await nextEphemeral(h, CAROL, () => true, n);
+    expect(secrets.scrub(second)).toBe(second);
+    // Configuration secrets are never forgotten.
+    expect(secrets.scrub(h.sandbox.token)).toBe("[redacted]");
+  });
+});

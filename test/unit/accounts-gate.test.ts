@@ -2,7 +2,7 @@ import type { RespondArguments } from "@slack/bolt";
 import { describe, expect, it } from "vitest";
 import type { Identity } from "../../src/accounts/identity.ts";
 import { loadConfig } from "../../src/config.ts";
-import { silentLogger } from "../../src/log.ts";
+import { Secrets, silentLogger } from "../../src/log.ts";
 import { actorOrPrompt } from "../../src/slack/actor-gate.ts";
 import { type BotContext, createBotContext } from "../../src/slack/context.ts";
 import { describeFailure } from "../../src/slack/reply.ts";
@@ -27,6 +27,7 @@ function deps(shared: boolean): BotContext {
   return createBotContext({
     config,
     logger: silentLogger,
+    secrets: new Secrets(),
     tallyfy,
     store: createMemoryStore(),
     pending: createPendingCommands(),

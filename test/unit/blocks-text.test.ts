@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { plainLine, truncate } from "../../src/blocks/text.ts";
+import { renderStatusCard } from "../../src/blocks/card.ts";
+import { renderRunList } from "../../src/blocks/list.ts";
+import { escapeMrkdwn, mrkdwnText, plainLine, stripBidi, truncate } from "../../src/blocks/text.ts";
+import { makeRun } from "./blocks-fixtures.ts";
 
 /** The first, character-by-character version: the reference the faster one must match. */
 function reference(text: string, max: number): string {
@@ -52,5 +55,59 @@ describe("plainLine", () => {
       const max = 1 + Math.floor(rand() * 20);
       expect(plainLine(text, max), JSON.stringify(text)).toBe(reference(text, max));
     }
+  });
+});
+
+describe("bidi controls", () => {
+  const BIDI = [
+    "\u202a",
+    "\u202b",
+    "\u202c",
+    "\u202d",
+    "\u202e",
+    "\u2066",
+    "\u2067",
+    "\u2068",
+    "\u2069",
+  ];
+  const hasBidi = (s: string) => /[\u202a-\u202e\u2066-\u2069]/.test(s);
+
+  it("are removed by every escaping helper, and other text is kept", () => {
+    const name = `Invoice ${BIDI.join("")}\u202egpj.exe Ωμέγα עברית 🚀 \u200d`;
+    for (const out of [escapeMrkdwn(name), mrkdwnText(name, 500), plainLine(name, 500)]) {
+      expect(hasBidi(out)).toBe(false);
+      expect(out).toContain("Invoice gpj.exe Ωμέγα עברית 🚀");
+    }
+    expect(stripBidi("\u2067abc\u2069")).toBe("abc");
+  });
+
+  it("never reach a card's name, template, tags, summary or a list row", () => {
+    const rlo = "\u202e";
+    const run = makeRun({
+      name: `${rlo}Onboarding${"\u2066"}`,
+      checklist_title: `Tpl${rlo}`,
+      summary: `Sum${"\u202b"}mary`,
+      tags: [{ id: "t1", title: `urgent${"\u2068"}`, color: null }],
+    });
+    const card = renderStatusCard(run, { runUrl: "https://t.test/r", now: new Date() });
+    const text = JSON.stringify(card);
+    expect(text).toContain("Onboarding");
+    expect(hasBidi(text)).toBe(false);
+    expect(hasBidi(JSON.parse(JSON.stringify(card)).text)).toBe(false);
+    const list = renderRunList(
+      {
+        items: [run],
+        pagination: {
+          total: 1,
+          count: 1,
+          perPage: 10,
+          currentPage: 1,
+          totalPages: 1,
+          hasNext: false,
+        },
+      },
+      { state: { page: 1 }, runUrl: () => "https://t.test/r" },
+    );
+    expect(hasBidi(JSON.stringify(list))).toBe(false);
   });
 });

@@ -263,21 +263,24 @@ describe("TallyfyClient: error mapping", () => {
 
   it("names the failing field when the response doesn't match the schema", async () => {
     makeClient();
-    server.reply(json(200, { data: run({ progress: "lots" }) }));
+    server.reply(json(200, { data: run({ prerun: "lots" }) }));
     const error = await failure(
       client.request(conn, { method: "GET", path: "/r", schema: itemEnvelope(runSchema) }),
     );
     expect(error).toBeInstanceOf(TallyfyUnexpectedResponseError);
-    expect(error.message).toContain("data.progress");
+    expect(error.message).toContain("data.prerun");
   });
 
-  it("names list positions in the failing path", async () => {
+  it("skips an unreadable list row and names its position, keeping the others", async () => {
     makeClient();
-    server.reply(json(200, { data: [run(), { id: "r2", status: "active" }] }));
-    const error = await failure(
-      client.request(conn, { method: "GET", path: "/r", schema: listEnvelope(runSchema) }),
-    );
-    expect(error.message).toContain("data[1].name");
+    server.reply(json(200, { data: [run(), { name: "no id", status: "active" }, run()] }));
+    const page = await client.request(conn, {
+      method: "GET",
+      path: "/r",
+      schema: listEnvelope(runSchema),
+    });
+    expect(page.items).toHaveLength(2);
+    expect(page.skipped).toEqual([{ index: 1, issue: expect.stringMatching(/^id: /) }]);
   });
 
   it("never puts the token in an error, even when Tallyfy echoes it", async () => {

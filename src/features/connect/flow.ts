@@ -54,7 +54,9 @@ export async function connect(bot: BotContext, i: Interaction, pendingId?: strin
 
 export async function disconnect(bot: BotContext, i: Interaction): Promise<void> {
   try {
+    const old = await bot.store.get(i.teamId, i.userId).catch(() => undefined);
     const removed = await bot.store.delete(i.teamId, i.userId);
+    bot.secrets.forget(old?.token);
     bot.pendingTokens.dropUser(i.teamId, i.userId);
     bot.logger.info("Tallyfy connection removed", { userId: i.userId, removed });
     await reply(i, renderDisconnected({ removed, sharedAllowed: sharedAllowed(bot) }));

@@ -17,7 +17,6 @@ import {
   decodeConnectMeta,
   orgFromValue,
 } from "../../blocks/accounts.ts";
-import { registerSecret } from "../../log.ts";
 import type { BotContext } from "../../slack/context.ts";
 import type { Interaction } from "../../slack/interaction.ts";
 import { answerSubmission, type SubmitOutcome } from "../../slack/submission.ts";
@@ -112,7 +111,7 @@ async function tokenStep(
       "That doesn't look like an access token. Copy it from Settings > Integrations > REST API in Tallyfy.",
     );
   }
-  registerSecret(token);
+  bot.secrets.register(token);
   const check = await checkToken(bot.tallyfy.me, token, bot.policies.interactive);
   switch (check.kind) {
     case "rejected":
@@ -185,7 +184,9 @@ async function connect(
   user: TallyfyUser,
   org: Organization,
 ): Promise<Step> {
+  const previous = await bot.store.get(who.teamId, who.userId).catch(() => undefined);
   const connection = await bot.store.put(connectionFor(who, token, user, org));
+  if (previous && previous.token !== token) bot.secrets.forget(previous.token);
   bot.logger.info("Tallyfy account connected", {
     userId: who.userId,
     tallyfyUserId: user.id,
