@@ -67,7 +67,7 @@ export async function openSqliteStore(opts: SqliteStoreOptions): Promise<Connect
   try {
     restrictPermissions(path);
     writable(path, () => {
-      db.exec("PRAGMA journal_mode = WAL");
+      whileBusy(() => db.exec("PRAGMA journal_mode = WAL"));
       db.exec("PRAGMA synchronous = NORMAL");
       probeWrite(db);
     });
@@ -183,6 +183,22 @@ function sealedTokenIs(
   } catch (error) {
     if (error instanceof TokenDecryptError) return false;
     throw error;
+  }
+}
+
+/**
+ * Switching a fresh file to WAL needs an exclusive lock, and SQLite answers SQLITE_BUSY at once
+ * (no busy handler) when another process opening the same new file holds a shared one: retry
+ * briefly. Start-up only, so a synchronous wait is fine.
+ */
+function whileBusy(step: () => void, tries = 100): void {
+  for (let i = 1; ; i++) {
+    try {
+      return step();
+    } catch (error) {
+      if ((error as { errcode?: unknown }).errcode !== 5 || i >= tries) throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+    }
   }
 }
 
