@@ -47,6 +47,8 @@ export interface Bot {
   /** Stops taking requests, then lets those in hand finish (up to `drainMs`). Idempotent. */
   stop(): Promise<void>;
   readonly ready: boolean;
+  /** Whether Slack requests are arriving (post-ack work yields to them meanwhile). */
+  busy(): boolean;
 }
 
 /**
@@ -201,6 +203,7 @@ export function createBot(opts: BotOptions): Bot {
     get ready() {
       return ready;
     },
+    busy: () => arrivals.busy(),
     async start(port = config.slack.port) {
       if (config.slack.appToken) {
         await app.start();
