@@ -1,7 +1,6 @@
 import type { Server } from "node:http";
 import {
   App,
-  type Authorize,
   type Logger as BoltLogger,
   HTTPReceiver,
   LogLevel,
@@ -10,6 +9,10 @@ import {
 } from "@slack/bolt";
 import { createIdentity } from "./accounts/identity.ts";
 import type { Config } from "./config.ts";
+import { createHttpGuard } from "./guard/http-guard.ts";
+import { guardMiddleware } from "./guard/index.ts";
+import { createMemoryReplayGuard, type ReplayGuard } from "./guard/replay.ts";
+import { finishClosing, SERVER_OPTIONS, within } from "./guard/server-limits.ts";
 import type { Logger } from "./log.ts";
 import { registerSecret, safeJson } from "./log.ts";
 import { register as registerAccounts } from "./slack/accounts.ts";
@@ -23,6 +26,8 @@ import { createModalOpeners } from "./slack/modals.ts";
 import { register as registerOptions } from "./slack/options.ts";
 import { register as registerViews } from "./slack/views.ts";
 import { createWorkQueue } from "./slack/work-queue.ts";
+import { slackClientOptions } from "./slack-api/clients.ts";
+import { installationFrom } from "./slack-api/installation.ts";
 import { createPendingCommands, type PendingCommands } from "./store/pending.ts";
 import type { ConnectionStore } from "./store/store.ts";
 import { BACKGROUND, type CallPolicy, INTERACTIVE, type Tallyfy } from "./tallyfy/api.ts";
@@ -37,6 +42,8 @@ export interface BotOptions {
   policies?: { interactive: CallPolicy; background: CallPolicy };
   /** On stop, how long to let requests already being handled finish. Default 8 s. */
   drainMs?: number;
+  /** Remembers signatures and event ids to refuse replays. Default: in memory. */
+  replay?: ReplayGuard;
 }
 
 export interface Bot {
@@ -44,7 +51,10 @@ export interface Bot {
   deps: Deps;
   /** HTTP mode: listens on `port` (0 = any free port) and returns the bound port. */
   start(port?: number): Promise<{ port: number | undefined }>;
-  /** Stops taking requests, then lets those in hand finish (up to `drainMs`). Idempotent. */
+  /**
+   * Stops taking requests, then lets those in hand finish (up to `drainMs`, then closes every
+   * connection left). Idempotent.
+   */
   stop(): Promise<void>;
   readonly ready: boolean;
   /** Whether Slack requests are arriving (post-ack work yields to them meanwhile). */
@@ -82,25 +92,6 @@ export function boltLogger(logger: Logger): BoltLogger {
   };
 }
 
-/**
- * The bot's identity from one auth.test, asked on first use and then kept (a failure is asked
- * again next time). Bolt's own `token` + `tokenVerificationEnabled: false` asks auth.test on
- * every incoming request, before any listener can ack.
- */
-function authorizeOnce(client: webApi.WebClient, botToken: string): Authorize<boolean> {
-  let identity: Promise<{ botId?: string; botUserId?: string }> | undefined;
-  return async () => {
-    identity ??= client.auth.test().then(
-      (r) => ({ botId: r.bot_id, botUserId: r.user_id }),
-      (error: unknown) => {
-        identity = undefined;
-        throw error;
-      },
-    );
-    return { botToken, ...(await identity) };
-  };
-}
-
 /** Post-ack work running at once; the rest waits its turn (see slack/work-queue.ts). */
 const BACKGROUND_CONCURRENCY = 16;
 /** While requests keep arriving, work waits up to this long for them to stop... */
@@ -122,6 +113,7 @@ export function createBot(opts: BotOptions): Bot {
 
   let ready = false;
   let stopping: Promise<void> | undefined;
+  let server: Server | undefined;
   const health = {
     path: "/healthz",
     method: ["GET"],
@@ -134,12 +126,21 @@ export function createBot(opts: BotOptions): Bot {
     },
   };
   const bLogger = boltLogger(logger);
+  const replay = opts.replay ?? createMemoryReplayGuard();
+  const httpGuard = createHttpGuard({
+    signingSecret: config.slack.signingSecret,
+    endpoints: ["/slack/events"],
+    replay,
+    logger,
+    onVerified: (res) => arrivals.track(res),
+  });
   const receiver = config.slack.appToken
     ? new SocketModeReceiver({
         appToken: config.slack.appToken,
         logger: bLogger,
         customRoutes: [health as never],
         installerOptions: { port: config.slack.port },
+        customPropertiesExtractor: (args) => ({ envelopeId: args.envelope_id }),
       })
     : new HTTPReceiver({
         signingSecret: config.slack.signingSecret,
@@ -148,25 +149,30 @@ export function createBot(opts: BotOptions): Bot {
         logger: bLogger,
         processBeforeResponse: false,
       });
+  if (receiver instanceof HTTPReceiver) {
+    receiver.requestListener = httpGuard.wrap(receiver.requestListener);
+  }
 
   const slackFetch = createSlackFetch();
-  const clientOptions = {
-    ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
+  const clientOptions = slackClientOptions({
+    apiUrl: config.slack.apiUrl,
     fetch: slackFetch.fetch,
-  };
+  });
   // Our own client with the bot token: app.client (identity lookups, replies outside a
   // listener) and the one auth.test. Start-up never waits for Slack; the token is checked on
   // first use.
   const client = new webApi.WebClient(config.slack.botToken, { ...clientOptions, logger: bLogger });
+  const installation = installationFrom(client, config.slack.botToken);
   const app = new App({
     receiver,
     logger: bLogger,
     clientOptions,
-    authorize: authorizeOnce(client, config.slack.botToken),
+    authorize: installation.authorize,
     // Bolt's conversation store is a global middleware on every request; nothing here reads it.
     convoStore: false,
   });
   app.client = client;
+  guardMiddleware(app, { installation: installation.get, replay, logger });
 
   const deps: Deps = {
     config,
@@ -210,9 +216,8 @@ export function createBot(opts: BotOptions): Bot {
         ready = true;
         return { port: config.slack.port };
       }
-      const server = (await app.start(port)) as Server;
+      server = (await app.start(port, SERVER_OPTIONS)) as Server;
       server.keepAliveTimeout = KEEP_ALIVE_MS;
-      arrivals.watch(server);
       ready = true;
       const address = server.address();
       return { port: typeof address === "object" && address ? address.port : port };
@@ -220,8 +225,12 @@ export function createBot(opts: BotOptions): Bot {
     stop() {
       ready = false;
       stopping ??= (async () => {
-        await app.stop();
         const deadline = Date.now() + (opts.drainMs ?? 8_000);
+        // Stop listening; requests whose body is still arriving are not Slack's: close them.
+        const closed = app.stop().catch((error: unknown) => {
+          logger.warn("stopping the receiver failed", { error: (error as Error).message });
+        });
+        httpGuard.dropUnverified();
         // Listeners still running (modal openers) may queue more work: wait for them first.
         const listenersDone = await inFlight.idle(deadline - Date.now());
         const queueDone = await deps.background.idle(Math.max(0, deadline - Date.now()));
@@ -230,6 +239,10 @@ export function createBot(opts: BotOptions): Bot {
             count: inFlight.count + deps.background.pending,
           });
         }
+        const closedInTime = server
+          ? await finishClosing(server, closed, deadline)
+          : await within(closed, Math.max(1_000, deadline - Date.now()));
+        if (!closedInTime) logger.warn("closed connections still open at the stop deadline");
         await slackFetch.close();
       })();
       return stopping;

@@ -2,6 +2,7 @@ import type { RespondFn } from "@slack/bolt";
 import { type CardContext, renderStatusCard } from "../blocks/card.ts";
 import { slackDate } from "../blocks/dates.ts";
 import { runUrl } from "../blocks/links.ts";
+import { CardPostError } from "../slack-api/card-post-error.ts";
 import type { TallyfyApi } from "../tallyfy/api.ts";
 import type { Run } from "../tallyfy/schemas.ts";
 import type { Deps } from "./deps.ts";
@@ -100,7 +101,7 @@ export async function postCard(
       });
       return undefined;
     }
-    throw error;
+    throw new CardPostError(error);
   }
 }
 
