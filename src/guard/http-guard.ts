@@ -73,14 +73,17 @@ export function createHttpGuard(opts: HttpGuardOptions): HttpGuard {
       });
       return;
     }
-    // Remembered for as long as its timestamp passes the clock check (plus a second of slack).
+    const payload = checkPayload(req.headers, raw);
+    // Options requests only read, and Slack sends the same bytes again when someone types the
+    // same query twice within a second; everything else is served once. A signature is
+    // remembered for as long as its timestamp passes the clock check (plus a second).
+    const readOnly = payload.kind === "pass" && payload.type === "block_suggestion";
     const ttlMs = (signed.timestamp + MAX_CLOCK_SKEW_SEC + 1) * 1000 - now();
-    if (replay.seen(`sig:${signed.signature}`, ttlMs)) {
+    if (!readOnly && replay.seen(`sig:${signed.signature}`, ttlMs)) {
       refuse(res, 401, "refused a replayed request (same signature seen before)");
       return;
     }
     opts.onVerified(res);
-    const payload = checkPayload(req.headers, raw);
     if (payload.kind === "reject") {
       refuse(res, 400, "refused a malformed Slack request", { problem: payload.problem });
       return;

@@ -176,6 +176,30 @@ describe("timestamps and replays", () => {
     expect(h.logs.join("\n")).toContain("refused a replayed request");
   });
 
+  it("answers the same options request twice (typing a query again sends the same bytes)", async () => {
+    await h.driver.command("launch");
+    const picker = await openView(ALICE, (v) =>
+      v.view.blocks.some((b: Json) => b.block_id === PICKER_BLOCK),
+    );
+    const user = h.slack.user(ALICE)!;
+    const ctx = { slack: h.slack, teamId: "T0ACME", appId: "A0TALLYFY", user };
+    const payload = {
+      ...basePayload("block_suggestion", ctx),
+      container: { type: "view", view_id: picker.id },
+      view: picker.view,
+      action_id: ACTION.launchTemplate,
+      block_id: PICKER_BLOCK,
+      value: "onboard",
+    };
+    const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+    const timestamp = now();
+    for (let i = 0; i < 2; i++) {
+      const res = await h.driver.signedPost(body, FORM, { timestamp });
+      expect(res.status).toBe(200);
+      expect(res.body.options.length).toBeGreaterThan(0);
+    }
+  });
+
   it("drops an Events API retry (fresh signature, same event_id)", async () => {
     const before = h.logs.length;
     const event = {
