@@ -3,13 +3,19 @@ import { App, HTTPReceiver, SocketModeReceiver, webApi } from "@slack/bolt";
 import { createIdentity } from "./accounts/identity.ts";
 import type { Config } from "./config.ts";
 import { registerFeatures } from "./features/index.ts";
+import { createHttpGuard } from "./guard/http-guard.ts";
+import { guardMiddleware } from "./guard/index.ts";
+import { createMemoryReplayGuard, type ReplayGuard } from "./guard/replay.ts";
+import { finishClosing, SERVER_OPTIONS, within } from "./guard/server-limits.ts";
 import type { Logger, Secrets } from "./log.ts";
 import { watchArrivals } from "./slack/arrivals.ts";
-import { authorizeOnce, boltLogger, trackInFlight } from "./slack/bolt.ts";
+import { boltLogger, trackInFlight } from "./slack/bolt.ts";
 import { type BotContext, createBotContext } from "./slack/context.ts";
 import { createSlackFetch } from "./slack/fetch.ts";
 import { createResponseUrls } from "./slack/response-url.ts";
 import { createWorkQueue } from "./slack/work-queue.ts";
+import { slackClientOptions } from "./slack-api/clients.ts";
+import { installationFrom } from "./slack-api/installation.ts";
 import type { PendingCommands } from "./store/pending.ts";
 import type { ConnectionStore } from "./store/store.ts";
 import { BACKGROUND, type CallPolicy, INTERACTIVE, type Tallyfy } from "./tallyfy/api.ts";
@@ -26,6 +32,8 @@ export interface BotOptions {
   drainMs?: number;
   /** What must never reach a log or Slack. Default: the logger's registry. */
   secrets?: Secrets;
+  /** Remembers signatures and event ids to refuse replays. Default: in memory. */
+  replay?: ReplayGuard;
 }
 
 export interface Bot {
@@ -34,9 +42,14 @@ export interface Bot {
   context: BotContext;
   /** HTTP mode: listens on `port` (0 = any free port) and returns the bound port. */
   start(port?: number): Promise<{ port: number | undefined }>;
-  /** Stops taking requests, then lets those in hand finish (up to `drainMs`). Idempotent. */
+  /**
+   * Stops taking requests, then lets those in hand finish (up to `drainMs`, then closes every
+   * connection left). Idempotent.
+   */
   stop(): Promise<void>;
   readonly ready: boolean;
+  /** Whether Slack requests are arriving (post-ack work yields to them meanwhile). */
+  busy(): boolean;
 }
 
 /** Post-ack work running at once; the rest waits its turn (see src/slack/work-queue.ts). */
@@ -65,6 +78,7 @@ export function createBot(opts: BotOptions): Bot {
 
   let ready = false;
   let stopping: Promise<void> | undefined;
+  let server: Server | undefined;
   const health = {
     path: "/healthz",
     method: ["GET"],
@@ -77,12 +91,21 @@ export function createBot(opts: BotOptions): Bot {
     },
   };
   const bLogger = boltLogger(logger);
+  const replay = opts.replay ?? createMemoryReplayGuard();
+  const httpGuard = createHttpGuard({
+    signingSecret: config.slack.signingSecret,
+    endpoints: ["/slack/events"],
+    replay,
+    logger,
+    onVerified: (res) => arrivals.track(res),
+  });
   const receiver = config.slack.appToken
     ? new SocketModeReceiver({
         appToken: config.slack.appToken,
         logger: bLogger,
         customRoutes: [health as never],
         installerOptions: { port: config.slack.port },
+        customPropertiesExtractor: (args) => ({ envelopeId: args.envelope_id }),
       })
     : new HTTPReceiver({
         signingSecret: config.slack.signingSecret,
@@ -91,21 +114,25 @@ export function createBot(opts: BotOptions): Bot {
         logger: bLogger,
         processBeforeResponse: false,
       });
+  if (receiver instanceof HTTPReceiver) {
+    receiver.requestListener = httpGuard.wrap(receiver.requestListener);
+  }
 
   const slackFetch = createSlackFetch();
-  const clientOptions = {
-    ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
+  const clientOptions = slackClientOptions({
+    apiUrl: config.slack.apiUrl,
     fetch: slackFetch.fetch,
-  };
+  });
   // Our own client with the bot token: app.client (identity lookups, replies outside a
   // listener) and the one auth.test. Start-up never waits for Slack; the token is checked on
   // first use.
   const client = new webApi.WebClient(config.slack.botToken, { ...clientOptions, logger: bLogger });
+  const installation = installationFrom(client, config.slack.botToken);
   const app = new App({
     receiver,
     logger: bLogger,
     clientOptions,
-    authorize: authorizeOnce(client, config.slack.botToken),
+    authorize: installation.authorize,
     // Bolt's conversation store is a global middleware on every request; nothing here reads it.
     convoStore: false,
   });
@@ -132,7 +159,9 @@ export function createBot(opts: BotOptions): Bot {
   });
   const arrivals = watchArrivals(() => bot.background.kick());
 
-  // Global middleware, in the order it runs, before any listener. Request guards go here.
+  // Global middleware, in the order it runs, before any listener: who may use the bot and
+  // replays first, then the in-flight count that shutdown waits on.
+  guardMiddleware(app, { installation: installation.get, replay, logger });
   const inFlight = trackInFlight(app);
 
   registerFeatures(app, bot);
@@ -147,15 +176,15 @@ export function createBot(opts: BotOptions): Bot {
     get ready() {
       return ready;
     },
+    busy: () => arrivals.busy(),
     async start(port = config.slack.port) {
       if (config.slack.appToken) {
         await app.start();
         ready = true;
         return { port: config.slack.port };
       }
-      const server = (await app.start(port)) as Server;
+      server = (await app.start(port, SERVER_OPTIONS)) as Server;
       server.keepAliveTimeout = KEEP_ALIVE_MS;
-      arrivals.watch(server);
       ready = true;
       const address = server.address();
       return { port: typeof address === "object" && address ? address.port : port };
@@ -163,8 +192,12 @@ export function createBot(opts: BotOptions): Bot {
     stop() {
       ready = false;
       stopping ??= (async () => {
-        await app.stop();
         const deadline = Date.now() + (opts.drainMs ?? 8_000);
+        // Stop listening; requests whose body is still arriving are not Slack's: close them.
+        const closed = app.stop().catch((error: unknown) => {
+          logger.warn("stopping the receiver failed", { error: (error as Error).message });
+        });
+        httpGuard.dropUnverified();
         // Listeners still running (modal openers) may queue more work: wait for them first.
         const listenersDone = await inFlight.idle(deadline - Date.now());
         const queueDone = await bot.background.idle(Math.max(0, deadline - Date.now()));
@@ -173,6 +206,10 @@ export function createBot(opts: BotOptions): Bot {
             count: inFlight.count + bot.background.pending,
           });
         }
+        const closedInTime = server
+          ? await finishClosing(server, closed, deadline)
+          : await within(closed, Math.max(1_000, deadline - Date.now()));
+        if (!closedInTime) logger.warn("closed connections still open at the stop deadline");
         await slackFetch.close();
       })();
       return stopping;

@@ -28,6 +28,8 @@ export interface SlackDriverOptions {
   signingSecret: string;
   slack: FakeSlack;
   teamId?: string;
+  /** The acting user's own team, when not `teamId` (a Slack Connect guest in a shared channel). */
+  userTeamId?: string;
   appId?: string;
   /** Who acts when a call names no user. Default U0ALICE. */
   defaultUser?: string;
@@ -81,6 +83,7 @@ export class SlackDriver {
   readonly botUrl: string;
   readonly slack: FakeSlack;
   readonly teamId: string;
+  readonly userTeamId: string | undefined;
   readonly appId: string;
   readonly defaultUser: string;
   readonly ackTimeoutMs: number;
@@ -91,6 +94,7 @@ export class SlackDriver {
     this.signingSecret = opts.signingSecret;
     this.slack = opts.slack;
     this.teamId = opts.teamId ?? opts.slack.teamId;
+    this.userTeamId = opts.userTeamId;
     this.appId = opts.appId ?? BOT.appId;
     this.defaultUser = opts.defaultUser ?? ALICE.id;
     this.ackTimeoutMs = opts.ackTimeoutMs ?? 3000;
@@ -372,7 +376,13 @@ export class SlackDriver {
   }
 
   private ctx(userId: string): PayloadContext {
-    return { slack: this.slack, teamId: this.teamId, appId: this.appId, user: this.userOf(userId) };
+    return {
+      slack: this.slack,
+      teamId: this.teamId,
+      userTeamId: this.userTeamId,
+      appId: this.appId,
+      user: this.userOf(userId),
+    };
   }
 
   /** response_url_enabled conversation selects give the view_submission a response_url. */

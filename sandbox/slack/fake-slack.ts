@@ -9,7 +9,15 @@ import type { AddressInfo } from "node:net";
 import { parse as parseQuery } from "node:querystring";
 import { METHODS } from "./methods.ts";
 import { BOT, TEAM } from "./seed.ts";
-import type { ApiCall, FakeChannel, FakeSlack, FakeUser, Json, ResponseUrlPost } from "./types.ts";
+import type {
+  ApiCall,
+  FakeChannel,
+  FakeSlack,
+  FakeUser,
+  HttpFailure,
+  Json,
+  ResponseUrlPost,
+} from "./types.ts";
 import { SlackApiError, Workspace } from "./workspace.ts";
 
 export * from "./seed.ts";
@@ -45,6 +53,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
   const calls: ApiCall[] = [];
   const responses: ResponseUrlPost[] = [];
   const failures = new Map<string, string[]>();
+  const httpFailures = new Map<string, HttpFailure & { times: number }>();
   let base = "";
 
   const answerApi = (method: string, args: Json, token: string | undefined): Json => {
@@ -67,6 +76,19 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
   const handleApi = async (req: IncomingMessage, res: ServerResponse, method: string) => {
     const raw = await readBody(req);
     const { args, token: bodyToken } = parseApiArgs(req, raw);
+    const http = httpFailures.get(method);
+    if (http) {
+      if (--http.times <= 0) httpFailures.delete(method);
+      const response = { ok: false, status: http.status };
+      const call: ApiCall = { method, args, at: Date.now(), response };
+      calls.push(call);
+      recorded.emit("call", call);
+      const retry =
+        http.retryAfterSec === undefined ? {} : { "retry-after": `${http.retryAfterSec}` };
+      res.writeHead(http.status, { "content-type": "text/plain", ...retry });
+      res.end(http.status === 429 ? "ratelimited" : "service unavailable");
+      return;
+    }
     const token = bearer(req.headers.authorization) ?? bodyToken;
     const response = answerApi(method, args, token);
     const call: ApiCall = { method, args, at: Date.now(), response };
@@ -161,6 +183,9 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       q.push(error);
       failures.set(method, q);
     },
+    failHttp: (method, failure) => {
+      httpFailures.set(method, { ...failure, times: failure.times ?? 1 });
+    },
     applyViewResponse: (viewId, ack) => ws.applyViewResponse(viewId, ack),
     applyCommandAck: (responseUrl, body) => {
       const id = responseUrl.slice(responseUrl.lastIndexOf("/") + 1);
@@ -172,6 +197,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       calls.length = 0;
       responses.length = 0;
       failures.clear();
+      httpFailures.clear();
       ws.reset();
     },
     close: () =>

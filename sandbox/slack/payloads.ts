@@ -7,6 +7,8 @@ export interface PayloadContext {
   teamId: string;
   appId: string;
   user: FakeUser;
+  /** The user's own team when it differs from `teamId` (a Slack Connect guest). */
+  userTeamId?: string | undefined;
 }
 
 /** Deprecated verification token: Slack still sends one; Bolt ignores it. */
@@ -17,7 +19,12 @@ export function teamJson(ctx: PayloadContext): Json {
 }
 
 export function userJson(ctx: PayloadContext): Json {
-  return { id: ctx.user.id, username: ctx.user.name, name: ctx.user.name, team_id: ctx.teamId };
+  return {
+    id: ctx.user.id,
+    username: ctx.user.name,
+    name: ctx.user.name,
+    team_id: ctx.userTeamId ?? ctx.teamId,
+  };
 }
 
 export function channelName(c: FakeChannel): string {

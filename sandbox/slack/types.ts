@@ -61,6 +61,12 @@ export interface FakeView {
   errors?: Record<string, string> | undefined;
 }
 
+export interface HttpFailure {
+  status: number;
+  retryAfterSec?: number | undefined;
+  times?: number | undefined;
+}
+
 export interface ApiCall {
   method: string;
   /** Parsed arguments (form fields with JSON fields decoded, or the JSON body), token removed. */
@@ -130,6 +136,11 @@ export interface FakeSlack {
   channel(id: string): FakeChannel | undefined;
   events: EventEmitter;
   failNext(method: string, error: string): void;
+  /**
+   * Answer the next `times` (default 1) calls to `method` with an HTTP error instead: a 503, or
+   * a 429 with `Retry-After: retryAfterSec`. The calls are recorded with `response.status`.
+   */
+  failHttp(method: string, failure: HttpFailure): void;
   /** Apply a view_submission's ack (response_action) as Slack would; used by the driver. */
   applyViewResponse(viewId: string, ack: Json | undefined): string | undefined;
   /**

@@ -1,8 +1,9 @@
-import type { Server, ServerResponse } from "node:http";
+import type { ServerResponse } from "node:http";
 
 /**
  * Whether Slack requests are arriving: some are not answered yet, or the last came less than
- * `quietMs` ago. Post-ack work yields to them (on two cores a burst of card posts would
+ * `quietMs` ago. Only requests verified as Slack's are tracked (a half-sent body from anyone
+ * else must not hold the bot "busy"). Post-ack work yields to them (on two cores a burst of card posts would
  * otherwise delay every ack behind it). `onQuiet` runs once the requests have stopped.
  */
 export function watchArrivals(onQuiet: () => void, quietMs = 5) {
@@ -25,11 +26,10 @@ export function watchArrivals(onQuiet: () => void, quietMs = 5) {
   };
   return {
     busy,
-    watch(server: Server) {
-      server.on("request", (_req, res: ServerResponse) => {
-        unanswered++;
-        res.once("close", answered);
-      });
+    /** A verified Slack request, unanswered until `res` closes. */
+    track(res: ServerResponse) {
+      unanswered++;
+      res.once("close", answered);
     },
   };
 }

@@ -1,11 +1,5 @@
-/** Pieces of Bolt set up our way: its logger, its authorize, and in-flight request tracking. */
-import {
-  type App,
-  type Authorize,
-  type Logger as BoltLogger,
-  LogLevel,
-  type webApi,
-} from "@slack/bolt";
+/** Pieces of Bolt set up our way: its logger and in-flight request tracking. */
+import { type App, type Logger as BoltLogger, LogLevel } from "@slack/bolt";
 import type { Logger } from "../log.ts";
 import { safeJson } from "../log.ts";
 import { idleWaiters } from "./idle-waiters.ts";
@@ -38,25 +32,6 @@ export function boltLogger(logger: Logger): BoltLogger {
     setName: (n) => {
       name = n;
     },
-  };
-}
-
-/**
- * The bot's identity from one auth.test, asked on first use and then kept (a failure is asked
- * again next time). Bolt's own `token` + `tokenVerificationEnabled: false` asks auth.test on
- * every incoming request, before any listener can ack.
- */
-export function authorizeOnce(client: webApi.WebClient, botToken: string): Authorize<boolean> {
-  let identity: Promise<{ botId?: string; botUserId?: string }> | undefined;
-  return async () => {
-    identity ??= client.auth.test().then(
-      (r) => ({ botId: r.bot_id, botUserId: r.user_id }),
-      (error: unknown) => {
-        identity = undefined;
-        throw error;
-      },
-    );
-    return { botToken, ...(await identity) };
   };
 }
 

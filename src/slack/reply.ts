@@ -2,6 +2,7 @@ import type { RespondFn } from "@slack/bolt";
 import type { Actor } from "../accounts/actor.ts";
 import { renderConnectPrompt } from "../blocks/connect.ts";
 import { renderNotice, tallyfyErrorText } from "../blocks/notices.ts";
+import { CardPostError, cardPostFailureText } from "../slack-api/card-post-error.ts";
 import { tokenFingerprint } from "../tallyfy/cache.ts";
 import { isTallyfyError, TallyfyAuthError } from "../tallyfy/errors.ts";
 import type { BotContext } from "./context.ts";
@@ -75,6 +76,10 @@ export async function describeFailure(bot: BotContext, error: unknown, ctx: Fail
       "error",
       "Tallyfy rejected the workspace connection. Ask whoever runs this bot to renew TALLYFY_ACCESS_TOKEN, or use `/tallyfy connect` to act as yourself.",
     );
+  }
+  if (error instanceof CardPostError) {
+    bot.logger.warn("could not post a card", { what: ctx.what, problem: error.problem });
+    return renderNotice("warning", cardPostFailureText(error, ctx.what));
   }
   if (isTallyfyError(error)) {
     bot.logger.warn("Tallyfy call failed", {

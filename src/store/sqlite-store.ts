@@ -194,7 +194,8 @@ function sealedTokenIs(
 function whileBusy(step: () => void, tries = 100): void {
   for (let i = 1; ; i++) {
     try {
-      return step();
+      step();
+      return;
     } catch (error) {
       if ((error as { errcode?: unknown }).errcode !== 5 || i >= tries) throw error;
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);

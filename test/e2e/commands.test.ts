@@ -368,6 +368,8 @@ describe("request verification", () => {
       text: "help",
       team_id: "T0ACME",
       user_id: ALICE,
+      channel_id: OPS,
+      response_url: h.slack.newResponseUrl({ channelId: OPS, userId: ALICE }),
     }).toString();
     const forged = await h.driver.signedPost(body, "application/x-www-form-urlencoded", {
       signature: "v0=deadbeef",

@@ -12,9 +12,9 @@ describe("watchArrivals", () => {
     const arrivals = watchArrivals(() => quiet++, 30);
     let answer: (() => void) | undefined;
     server = createServer((_req, res) => {
+      arrivals.track(res);
       answer = () => res.end("ok");
     });
-    arrivals.watch(server);
     await new Promise<void>((r) => server!.listen(0, "127.0.0.1", r));
     const { port } = server.address() as AddressInfo;
 

@@ -6,6 +6,7 @@ import { runUrl } from "../../blocks/links.ts";
 import type { BotContext } from "../../slack/context.ts";
 import { slackErrorCode } from "../../slack/slack-errors.ts";
 import type { WebClient } from "../../slack/web-client.ts";
+import { CardPostError } from "../../slack-api/card-post-error.ts";
 import type { TallyfyApi } from "../../tallyfy/api.ts";
 import type { Run } from "../../tallyfy/schemas.ts";
 
@@ -103,7 +104,7 @@ export async function postCard(
       });
       return undefined;
     }
-    throw error;
+    throw new CardPostError(error);
   }
 }
 
