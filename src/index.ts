@@ -1,8 +1,7 @@
 import { createBot } from "./app.ts";
 import { ConfigError, loadConfig } from "./config.ts";
 import { createLogger, redact } from "./log.ts";
-import { createMemoryStore, openSqliteStore } from "./store/index.ts";
-import type { ConnectionStore } from "./store/store.ts";
+import { openStore, type SharedStore } from "./store/index.ts";
 import { createTallyfy } from "./tallyfy/index.ts";
 
 async function main(): Promise<void> {
@@ -30,11 +29,9 @@ async function main(): Promise<void> {
     process.exit(1);
   });
 
-  let store: ConnectionStore;
+  let store: SharedStore;
   try {
-    store = config.encryptionKey
-      ? await openSqliteStore({ dataDir: config.dataDir, key: config.encryptionKey })
-      : createMemoryStore();
+    store = await openStore(config, logger);
   } catch (error) {
     logger.error((error as Error).message);
     process.exit(1);
