@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dockerStages, execForm } from "../support/dockerfile.ts";
-import { createTestSchema, DATABASE_URL, type TestSchema } from "../support/postgres.ts";
+import { createTestSchema, DATABASE_URL } from "../support/postgres.ts";
 
 const root = new URL("../..", import.meta.url).pathname;
 const final = dockerStages(join(root, "Dockerfile")).at(-1)!;
@@ -89,6 +89,7 @@ function probe(port: number): number | null {
 
 describe("the production install", () => {
   let dir: string;
+  const cleanups: (() => Promise<void>)[] = [];
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), "tallyfy-prod-"));
     // The build stage's `npm run build`, with its output in the clean folder.
@@ -110,7 +111,8 @@ describe("the production install", () => {
     const npm = process.env.npm_execpath ? [process.execPath, process.env.npm_execpath] : ["npm"];
     run([...npm, "ci", "--omit=dev", "--no-fund", "--no-audit"], dir);
   }, 300_000);
-  afterAll(() => {
+  afterAll(async () => {
+    for (const cleanup of cleanups) await cleanup();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
@@ -139,15 +141,9 @@ describe("the production install", () => {
   }, 120_000);
 
   describe.skipIf(!DATABASE_URL)("with DATABASE_URL", () => {
-    let schema: TestSchema;
-    beforeAll(async () => {
-      schema = await createTestSchema();
-    });
-    afterAll(async () => {
-      await schema?.drop();
-    });
-
     it("starts on Postgres, loading the driver from the production install", async () => {
+      const schema = await createTestSchema();
+      cleanups.push(() => schema.drop());
       const bot = await start(dir, { DATABASE_URL: schema.url });
       try {
         expect((await fetch(`http://127.0.0.1:${bot.port}/healthz`)).status).toBe(200);

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../../src/config.ts";
 import { createLogger } from "../../src/log.ts";
 import { openStore, type SharedStore } from "../../src/store/index.ts";
-import { createTestSchema, DATABASE_URL, type TestSchema } from "../support/postgres.ts";
+import { createTestSchema, DATABASE_URL } from "../support/postgres.ts";
 
 const base = { SLACK_BOT_TOKEN: "xoxb-1", SLACK_SIGNING_SECRET: "secret-x" };
 const KEY = randomBytes(32).toString("base64");
@@ -110,13 +110,9 @@ describe("openStore", () => {
   });
 
   describe.skipIf(!DATABASE_URL)("with DATABASE_URL", () => {
-    let schema: TestSchema;
-    afterEach(async () => {
-      await schema?.drop();
-    });
-
     it("uses Postgres and logs where, without the password, even in later log lines", async () => {
-      schema = await createTestSchema();
+      const schema = await createTestSchema();
+      cleanups.push(() => schema.drop());
       const url = new URL(schema.url);
       const config = loadConfig({
         ...base,
