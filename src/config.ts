@@ -21,6 +21,19 @@ const bool = (name: string) =>
       .optional(),
   );
 
+const wholeNumber = (name: string, min: number, max: number, fallback: number) => {
+  const error = `${name} must be a whole number from ${min} to ${max}`;
+  return z.preprocess(
+    blankToUndefined,
+    z.coerce
+      .number({ error })
+      .int({ error })
+      .min(min, { error })
+      .max(max, { error })
+      .default(fallback),
+  );
+};
+
 const envSchema = z
   .object({
     SLACK_BOT_TOKEN: z.preprocess(
@@ -86,6 +99,18 @@ const envSchema = z
         })
         .optional(),
     ),
+    DATABASE_URL: z.preprocess(
+      blankToUndefined,
+      z
+        .url({
+          protocol: /^postgres(ql)?$/,
+          error:
+            "DATABASE_URL must be a postgres:// URL, e.g. postgres://user:password@host:5432/tallyfy",
+        })
+        .optional(),
+    ),
+    DATABASE_POOL_SIZE: wholeNumber("DATABASE_POOL_SIZE", 1, 100, 10),
+    DATABASE_STATEMENT_TIMEOUT_MS: wholeNumber("DATABASE_STATEMENT_TIMEOUT_MS", 100, 600_000, 5000),
     LOG_LEVEL: z.preprocess(
       (v) => (typeof v === "string" ? blankToUndefined(v.toLowerCase()) : v),
       z
@@ -123,6 +148,8 @@ export interface Config {
   dataDir: string;
   /** 32-byte key for tokens at rest; undefined when not configured. */
   encryptionKey: Buffer | undefined;
+  /** Postgres (DATABASE_URL) for several instances; unset: SQLite in dataDir, one instance. */
+  database: { url: string | undefined; poolSize: number; statementTimeoutMs: number };
   logLevel: LogLevel;
   production: boolean;
 }
@@ -196,6 +223,11 @@ export function loadConfig(
     },
     dataDir: e.DATA_DIR,
     encryptionKey: e.TOKEN_ENCRYPTION_KEY ? decodeKey(e.TOKEN_ENCRYPTION_KEY) : undefined,
+    database: {
+      url: e.DATABASE_URL,
+      poolSize: e.DATABASE_POOL_SIZE,
+      statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
+    },
     logLevel: e.LOG_LEVEL,
     production: e.NODE_ENV === "production",
   };

@@ -1,8 +1,7 @@
 import { createBot } from "./app.ts";
 import { ConfigError, loadConfig } from "./config.ts";
 import { createLogger, redact, Secrets } from "./log.ts";
-import { openConnectionStore } from "./store/index.ts";
-import type { ConnectionStore } from "./store/store.ts";
+import { openStore, type SharedStore } from "./store/index.ts";
 import { createTallyfy } from "./tallyfy/index.ts";
 
 async function main(secrets: Secrets): Promise<void> {
@@ -31,9 +30,9 @@ async function main(secrets: Secrets): Promise<void> {
     process.exit(1);
   });
 
-  let store: ConnectionStore;
+  let store: SharedStore;
   try {
-    store = await openConnectionStore({ dataDir: config.dataDir, key: config.encryptionKey });
+    store = await openStore(config, logger);
   } catch (error) {
     logger.error((error as Error).message);
     process.exit(1);

@@ -23,6 +23,28 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT, WITHOUT ROWID
     `);
   },
+  (db) => {
+    // Shared state (see shared-state.ts); expires_at is ms since the epoch.
+    db.exec(`
+      CREATE TABLE claims (
+        key TEXT PRIMARY KEY,
+        owner TEXT NOT NULL,
+        expires_at INTEGER NOT NULL
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX claims_owner ON claims (owner);
+      CREATE TABLE seen_keys (
+        key TEXT PRIMARY KEY,
+        expires_at INTEGER NOT NULL
+      ) STRICT, WITHOUT ROWID;
+      CREATE TABLE pending (
+        kind TEXT NOT NULL,
+        id TEXT NOT NULL,
+        value_sealed TEXT NOT NULL,
+        expires_at INTEGER NOT NULL,
+        PRIMARY KEY (kind, id)
+      ) STRICT, WITHOUT ROWID;
+    `);
+  },
 ];
 
 export function schemaVersion(db: DatabaseSync): number {

@@ -2,7 +2,8 @@ import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { DEFAULT_DB_FILE, openSqliteStore } from "./sqlite-store.ts";
-import { type ConnectionStore, createMemoryStore } from "./store.ts";
+import type { SharedStore } from "./shared-state.ts";
+import { createMemoryStore } from "./store.ts";
 
 /** Connections were saved with a key, and the bot was started without one. */
 export class StoreKeyMissingError extends Error {
@@ -28,7 +29,7 @@ export interface OpenConnectionStoreOptions {
  */
 export async function openConnectionStore(
   opts: OpenConnectionStoreOptions,
-): Promise<ConnectionStore> {
+): Promise<SharedStore> {
   if (opts.key) return openSqliteStore({ dataDir: opts.dataDir, key: opts.key });
   const path = resolve(join(opts.dataDir, DEFAULT_DB_FILE));
   const saved = savedConnections(path);

@@ -3,12 +3,9 @@ import { join, resolve } from "node:path";
 import { DatabaseSync, type SQLOutputValue } from "node:sqlite";
 import { openToken, sealToken, TokenDecryptError, tokenAad } from "./crypto.ts";
 import { migrate } from "./migrations.ts";
-import {
-  assertConnectionInput,
-  type Connection,
-  type ConnectionStore,
-  type StoreClockOptions,
-} from "./store.ts";
+import type { SharedStore } from "./shared-state.ts";
+import { createSqliteSharedState } from "./sqlite-shared-state.ts";
+import { assertConnectionInput, type Connection, type StoreClockOptions } from "./store.ts";
 
 export const DEFAULT_DB_FILE = "connections.sqlite";
 
@@ -55,7 +52,7 @@ const int = (v: SQLOutputValue | undefined): number | null =>
   typeof v === "number" || typeof v === "bigint" ? Number(v) : null;
 
 /** Tokens are sealed with AES-256-GCM bound to (team, user); every other column is plain. */
-export async function openSqliteStore(opts: SqliteStoreOptions): Promise<ConnectionStore> {
+export async function openSqliteStore(opts: SqliteStoreOptions): Promise<SharedStore> {
   if (opts.key.length !== 32) {
     throw new RangeError(`Token encryption key must be 32 bytes, got ${opts.key.length}`);
   }
@@ -127,6 +124,7 @@ export async function openSqliteStore(opts: SqliteStoreOptions): Promise<Connect
   };
 
   return {
+    ...createSqliteSharedState(db, key, now, ensureOpen),
     async get(teamId, userId) {
       ensureOpen();
       return get(teamId, userId);

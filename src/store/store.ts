@@ -1,3 +1,5 @@
+import { createMemorySharedState, type SharedStore } from "./shared-state.ts";
+
 /** One Slack user's own Tallyfy connection (their personal access token). */
 export interface Connection {
   teamId: string;
@@ -56,7 +58,7 @@ export function assertConnectionInput(c: ConnectionInput): void {
 const key = (teamId: string, userId: string) => `${teamId}\u0000${userId}`;
 
 /** In-process store for tests and development; nothing survives a restart. */
-export function createMemoryStore(opts: StoreClockOptions = {}): ConnectionStore {
+export function createMemoryStore(opts: StoreClockOptions = {}): SharedStore {
   const now = opts.now ?? (() => new Date());
   const records = new Map<string, Connection>();
   let closed = false;
@@ -69,7 +71,10 @@ export function createMemoryStore(opts: StoreClockOptions = {}): ConnectionStore
     updatedAt: new Date(c.updatedAt),
   });
 
+  const shared = createMemorySharedState(now, open);
+
   return {
+    ...shared,
     async get(teamId, userId) {
       open();
       const found = records.get(key(teamId, userId));

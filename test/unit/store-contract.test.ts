@@ -3,32 +3,88 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { openPostgresStore } from "../../src/store/postgres-store.ts";
+import type { SharedStore } from "../../src/store/shared-state.ts";
 import { openSqliteStore } from "../../src/store/sqlite-store.ts";
 import {
   type ConnectionInput,
-  type ConnectionStore,
   createMemoryStore,
   type StoreClockOptions,
 } from "../../src/store/store.ts";
+import { createTestSchema, DATABASE_URL, SKIP_REASON } from "../support/postgres.ts";
 
-type Factory = (clock: StoreClockOptions) => Promise<ConnectionStore>;
+/** Where a store keeps its data; `open` gives another handle on it, as another instance would. */
+interface Place {
+  open(): Promise<SharedStore>;
+  cleanup(): Promise<void>;
+}
+type Backend = (clock: StoreClockOptions) => Promise<Place>;
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-const implementations: [string, Factory][] = [
-  ["memory", async (clock) => createMemoryStore(clock)],
+const backends: [string, Backend][] = [
+  [
+    "memory",
+    async (clock) => {
+      // One process: every "instance" is the same object.
+      const store = createMemoryStore(clock);
+      return { open: async () => store, cleanup: async () => {} };
+    },
+  ],
   [
     "sqlite",
     async (clock) => {
       const dir = mkdtempSync(join(tmpdir(), "tallyfy-store-"));
-      dirs.push(dir);
-      return openSqliteStore({ dataDir: dir, key: randomBytes(32), ...clock });
+      const key = randomBytes(32);
+      return {
+        open: () => openSqliteStore({ dataDir: dir, key, ...clock }),
+        cleanup: async () => rmSync(dir, { recursive: true, force: true }),
+      };
     },
   ],
 ];
+if (DATABASE_URL) {
+  backends.push([
+    "postgres",
+    async (clock) => {
+      const schema = await createTestSchema();
+      const key = randomBytes(32);
+      return {
+        open: () => openPostgresStore({ connectionString: schema.url, key, poolSize: 4, ...clock }),
+        cleanup: () => schema.drop(),
+      };
+    },
+  ]);
+} else {
+  describe("store contracts: postgres", () => {
+    it.skip(SKIP_REASON, () => {});
+  });
+}
+
+/** Opens a store on a fresh place with a settable clock; closes and removes it after each test. */
+function useStore(backend: Backend) {
+  const state = {
+    time: 0,
+    store: undefined as unknown as SharedStore,
+    place: undefined as unknown as Place,
+  };
+  const opened: SharedStore[] = [];
+  beforeEach(async () => {
+    state.time = Date.UTC(2025, 0, 1, 12, 0, 0);
+    state.place = await backend({ now: () => new Date(state.time) });
+    state.store = await state.place.open();
+    opened.push(state.store);
+  });
+  afterEach(async () => {
+    for (const s of opened.splice(0)) await s.close();
+    await state.place.cleanup();
+  });
+  /** Another instance on the same data. */
+  const another = async () => {
+    const s = await state.place.open();
+    opened.push(s);
+    return s;
+  };
+  return { state, another };
+}
 
 const input = (over: Partial<ConnectionInput> = {}): ConnectionInput => ({
   teamId: "T1",
@@ -42,40 +98,32 @@ const input = (over: Partial<ConnectionInput> = {}): ConnectionInput => ({
   ...over,
 });
 
-describe.each(implementations)("ConnectionStore contract: %s", (_name, factory) => {
-  let time: number;
-  let store: ConnectionStore;
-  beforeEach(async () => {
-    time = Date.UTC(2025, 0, 1, 12, 0, 0);
-    store = await factory({ now: () => new Date(time) });
-  });
-  afterEach(async () => {
-    await store.close();
-  });
+describe.each(backends)("ConnectionStore contract: %s", (_name, backend) => {
+  const { state } = useStore(backend);
 
   it("returns undefined for a user with no connection", async () => {
-    expect(await store.get("T1", "U1")).toBeUndefined();
-    expect(await store.count()).toBe(0);
+    expect(await state.store.get("T1", "U1")).toBeUndefined();
+    expect(await state.store.count()).toBe(0);
   });
 
   it("stores and returns every field, defaulting status to ok", async () => {
-    const saved = await store.put(input());
+    const saved = await state.store.put(input());
     const expected = {
       ...input(),
       status: "ok",
-      createdAt: new Date(time),
-      updatedAt: new Date(time),
+      createdAt: new Date(state.time),
+      updatedAt: new Date(state.time),
     };
     expect(saved).toEqual(expected);
-    expect(await store.get("T1", "U1")).toEqual(expected);
-    expect(await store.count()).toBe(1);
+    expect(await state.store.get("T1", "U1")).toEqual(expected);
+    expect(await state.store.count()).toBe(1);
   });
 
   it("keeps nullable fields null", async () => {
-    await store.put(
+    await state.store.put(
       input({ orgName: null, tallyfyUserId: null, tallyfyEmail: null, tallyfyName: null }),
     );
-    expect(await store.get("T1", "U1")).toMatchObject({
+    expect(await state.store.get("T1", "U1")).toMatchObject({
       orgName: null,
       tallyfyUserId: null,
       tallyfyEmail: null,
@@ -84,94 +132,278 @@ describe.each(implementations)("ConnectionStore contract: %s", (_name, factory) 
   });
 
   it("keys records by team and user", async () => {
-    await store.put(input({ token: "tok-t1-u1" }));
-    await store.put(input({ userId: "U2", token: "tok-t1-u2" }));
-    await store.put(input({ teamId: "T2", token: "tok-t2-u1" }));
-    expect(await store.count()).toBe(3);
-    expect((await store.get("T1", "U1"))?.token).toBe("tok-t1-u1");
-    expect((await store.get("T1", "U2"))?.token).toBe("tok-t1-u2");
-    expect((await store.get("T2", "U1"))?.token).toBe("tok-t2-u1");
-    expect(await store.get("T2", "U2")).toBeUndefined();
+    await state.store.put(input({ token: "tok-t1-u1" }));
+    await state.store.put(input({ userId: "U2", token: "tok-t1-u2" }));
+    await state.store.put(input({ teamId: "T2", token: "tok-t2-u1" }));
+    expect(await state.store.count()).toBe(3);
+    expect((await state.store.get("T1", "U1"))?.token).toBe("tok-t1-u1");
+    expect((await state.store.get("T1", "U2"))?.token).toBe("tok-t1-u2");
+    expect((await state.store.get("T2", "U1"))?.token).toBe("tok-t2-u1");
+    expect(await state.store.get("T2", "U2")).toBeUndefined();
   });
 
   it("replaces on reconnect, keeping createdAt and resetting an invalid status", async () => {
-    const first = await store.put(input());
-    await store.markInvalid("T1", "U1", "tly_token_alpha");
-    time += 60_000;
-    const second = await store.put(input({ token: "tly_token_beta", orgId: "org-2" }));
+    const first = await state.store.put(input());
+    await state.store.markInvalid("T1", "U1", "tly_token_alpha");
+    state.time += 60_000;
+    const second = await state.store.put(input({ token: "tly_token_beta", orgId: "org-2" }));
     expect(second.token).toBe("tly_token_beta");
     expect(second.orgId).toBe("org-2");
     expect(second.status).toBe("ok");
     expect(second.createdAt).toEqual(first.createdAt);
-    expect(second.updatedAt).toEqual(new Date(time));
-    expect(await store.count()).toBe(1);
+    expect(second.updatedAt).toEqual(new Date(state.time));
+    expect(await state.store.count()).toBe(1);
   });
 
   it("accepts an explicit status on put", async () => {
-    expect((await store.put(input({ status: "invalid" }))).status).toBe("invalid");
+    expect((await state.store.put(input({ status: "invalid" }))).status).toBe("invalid");
   });
 
   it("marks a connection invalid without losing it", async () => {
-    await store.put(input());
-    time += 1000;
-    expect(await store.markInvalid("T1", "U1", "tly_token_alpha")).toBe(true);
-    const got = await store.get("T1", "U1");
+    await state.store.put(input());
+    state.time += 1000;
+    expect(await state.store.markInvalid("T1", "U1", "tly_token_alpha")).toBe(true);
+    const got = await state.store.get("T1", "U1");
     expect(got?.status).toBe("invalid");
     expect(got?.token).toBe("tly_token_alpha");
-    expect(got?.updatedAt).toEqual(new Date(time));
-    expect(await store.markInvalid("T9", "U9", "tly_token_alpha")).toBe(false);
-    expect(await store.count()).toBe(1);
+    expect(got?.updatedAt).toEqual(new Date(state.time));
+    expect(await state.store.markInvalid("T9", "U9", "tly_token_alpha")).toBe(false);
+    expect(await state.store.count()).toBe(1);
   });
 
   it("leaves a connection alone when the rejected token is no longer the stored one", async () => {
-    await store.put(input({ token: "tly_token_alpha" }));
-    time += 1000;
-    const fresh = await store.put(input({ token: "tly_token_beta" }));
-    time += 1000;
+    await state.store.put(input({ token: "tly_token_alpha" }));
+    state.time += 1000;
+    const fresh = await state.store.put(input({ token: "tly_token_beta" }));
+    state.time += 1000;
     // A late 401 for alpha, the token before the reconnect.
-    expect(await store.markInvalid("T1", "U1", "tly_token_alpha")).toBe(false);
-    expect(await store.get("T1", "U1")).toEqual(fresh);
+    expect(await state.store.markInvalid("T1", "U1", "tly_token_alpha")).toBe(false);
+    expect(await state.store.get("T1", "U1")).toEqual(fresh);
     // Another user's connection with that token is not touched either.
-    await store.put(input({ userId: "U2", token: "tly_token_gamma" }));
-    expect(await store.markInvalid("T1", "U2", "tly_token_beta")).toBe(false);
-    expect((await store.get("T1", "U2"))?.status).toBe("ok");
-    expect(await store.markInvalid("T1", "U1", "tly_token_beta")).toBe(true);
-    expect((await store.get("T1", "U1"))?.status).toBe("invalid");
+    await state.store.put(input({ userId: "U2", token: "tly_token_gamma" }));
+    expect(await state.store.markInvalid("T1", "U2", "tly_token_beta")).toBe(false);
+    expect((await state.store.get("T1", "U2"))?.status).toBe("ok");
+    expect(await state.store.markInvalid("T1", "U1", "tly_token_beta")).toBe(true);
+    expect((await state.store.get("T1", "U1"))?.status).toBe("invalid");
   });
 
   it("deletes, reporting whether anything was removed", async () => {
-    await store.put(input());
-    await store.put(input({ userId: "U2" }));
-    expect(await store.delete("T1", "U1")).toBe(true);
-    expect(await store.delete("T1", "U1")).toBe(false);
-    expect(await store.get("T1", "U1")).toBeUndefined();
-    expect(await store.get("T1", "U2")).toBeDefined();
-    expect(await store.count()).toBe(1);
+    await state.store.put(input());
+    await state.store.put(input({ userId: "U2" }));
+    expect(await state.store.delete("T1", "U1")).toBe(true);
+    expect(await state.store.delete("T1", "U1")).toBe(false);
+    expect(await state.store.get("T1", "U1")).toBeUndefined();
+    expect(await state.store.get("T1", "U2")).toBeDefined();
+    expect(await state.store.count()).toBe(1);
   });
 
   it("returns copies the caller cannot use to change stored data", async () => {
-    const saved = await store.put(input());
+    const saved = await state.store.put(input());
     saved.token = "mutated";
     saved.createdAt.setTime(0);
-    const got = await store.get("T1", "U1");
+    const got = await state.store.get("T1", "U1");
     expect(got?.token).toBe("tly_token_alpha");
-    expect(got?.createdAt).toEqual(new Date(time));
+    expect(got?.createdAt).toEqual(new Date(state.time));
   });
 
   it("rejects a record without team, user, token or org, never echoing the token", async () => {
-    await expect(store.put(input({ token: "" }))).rejects.toThrow(/token/);
-    await expect(store.put(input({ orgId: " " }))).rejects.toThrow(/orgId/);
-    await expect(store.put(input({ teamId: "" }))).rejects.toThrow(/teamId/);
-    const error = await store.put(input({ userId: "", token: "secret-xyz" })).catch((e) => e);
+    await expect(state.store.put(input({ token: "" }))).rejects.toThrow(/token/);
+    await expect(state.store.put(input({ orgId: " " }))).rejects.toThrow(/orgId/);
+    await expect(state.store.put(input({ teamId: "" }))).rejects.toThrow(/teamId/);
+    const error = await state.store.put(input({ userId: "", token: "secret-xyz" })).catch((e) => e);
     expect(error).toBeInstanceOf(TypeError);
     expect((error as Error).message).not.toContain("secret-xyz");
-    expect(await store.count()).toBe(0);
+    expect(await state.store.count()).toBe(0);
   });
 
   it("refuses use after close", async () => {
+    await state.store.close();
+    await expect(state.store.get("T1", "U1")).rejects.toThrow(/closed/);
+    await expect(state.store.put(input())).rejects.toThrow(/closed/);
+    await state.store.close();
+  });
+});
+
+describe.each(backends)("SharedState contract: %s", (_name, backend) => {
+  const { state, another } = useStore(backend);
+  const MINUTE = 60_000;
+
+  it("gives a claim to the first claimer only, whoever asks next", async () => {
+    const { store } = state;
+    expect(await store.claim("submission:V1", MINUTE, "instance-a")).toBe(true);
+    expect(await store.claim("submission:V1", MINUTE, "instance-b")).toBe(false);
+    expect(await store.claim("submission:V1", MINUTE, "instance-a")).toBe(false);
+    expect(await store.claim("submission:V2", MINUTE, "instance-b")).toBe(true);
+  });
+
+  it("lets an expired claim be taken again", async () => {
+    const { store } = state;
+    expect(await store.claim("k", MINUTE, "a")).toBe(true);
+    state.time += MINUTE - 1;
+    expect(await store.claim("k", MINUTE, "b")).toBe(false);
+    state.time += 1;
+    expect(await store.claim("k", MINUTE, "b")).toBe(true);
+    expect(await store.claim("k", MINUTE, "a")).toBe(false);
+  });
+
+  it("releases a claim only for its owner, after which it can be claimed again", async () => {
+    const { store } = state;
+    await store.claim("k", MINUTE, "a");
+    expect(await store.release("k", "b")).toBe(false);
+    expect(await store.claim("k", MINUTE, "b")).toBe(false);
+    expect(await store.release("k", "a")).toBe(true);
+    expect(await store.release("k", "a")).toBe(false);
+    expect(await store.claim("k", MINUTE, "b")).toBe(true);
+  });
+
+  it("does not count an expired claim as released", async () => {
+    const { store } = state;
+    await store.claim("k", MINUTE, "a");
+    state.time += MINUTE;
+    expect(await store.release("k", "a")).toBe(false);
+  });
+
+  it("releases every live claim of one owner on shutdown, and no one else's", async () => {
+    const { store } = state;
+    await store.claim("k1", MINUTE, "a");
+    await store.claim("k2", MINUTE, "a");
+    await store.claim("k3", 1000, "a");
+    await store.claim("k4", MINUTE, "b");
+    state.time += 1000;
+    expect(await store.releaseClaims("a")).toBe(2);
+    expect(await store.releaseClaims("a")).toBe(0);
+    expect(await store.claim("k1", MINUTE, "c")).toBe(true);
+    expect(await store.claim("k2", MINUTE, "c")).toBe(true);
+    expect(await store.claim("k4", MINUTE, "c")).toBe(false);
+  });
+
+  it("reports a key as new only the first time within its ttl", async () => {
+    const { store } = state;
+    expect(await store.seenOnce("event:Ev1", MINUTE)).toBe(true);
+    expect(await store.seenOnce("event:Ev1", MINUTE)).toBe(false);
+    expect(await store.seenOnce("event:Ev2", MINUTE)).toBe(true);
+    state.time += MINUTE - 1;
+    expect(await store.seenOnce("event:Ev1", MINUTE)).toBe(false);
+    state.time += 1;
+    expect(await store.seenOnce("event:Ev1", MINUTE)).toBe(true);
+    expect(await store.seenOnce("event:Ev1", MINUTE)).toBe(false);
+  });
+
+  it("keeps claims and seen keys apart", async () => {
+    const { store } = state;
+    expect(await store.seenOnce("same", MINUTE)).toBe(true);
+    expect(await store.claim("same", MINUTE, "a")).toBe(true);
+  });
+
+  it("hands a pending value out once, under its kind and id only", async () => {
+    const { store } = state;
+    const value = JSON.stringify({ text: "list", channelId: "C1", token: "tly_secret_1" });
+    await store.putPending("command", "T1:U1", value, MINUTE);
+    await store.putPending("org-picker", "T1:U1", "picker", MINUTE);
+    expect(await store.takePending("command", "T1:U2")).toBeUndefined();
+    expect(await store.takePending("command", "T1:U1")).toBe(value);
+    expect(await store.takePending("command", "T1:U1")).toBeUndefined();
+    expect(await store.takePending("org-picker", "T1:U1")).toBe("picker");
+  });
+
+  it("replaces a pending value put again under the same kind and id", async () => {
+    const { store } = state;
+    await store.putPending("command", "id", "first", MINUTE);
+    state.time += MINUTE / 2;
+    await store.putPending("command", "id", "second", MINUTE);
+    state.time += MINUTE / 2;
+    expect(await store.takePending("command", "id")).toBe("second");
+  });
+
+  it("never hands out an expired pending value", async () => {
+    const { store } = state;
+    await store.putPending("command", "id", "stale", MINUTE);
+    state.time += MINUTE;
+    expect(await store.takePending("command", "id")).toBeUndefined();
+    await store.putPending("command", "id", "fresh", MINUTE);
+    expect(await store.takePending("command", "id")).toBe("fresh");
+  });
+
+  it("keeps unicode and empty pending values intact", async () => {
+    const { store } = state;
+    await store.putPending("k", "a", "Zoë — 日本 🚀 <&>", MINUTE);
+    await store.putPending("k", "b", "", MINUTE);
+    expect(await store.takePending("k", "a")).toBe("Zoë — 日本 🚀 <&>");
+    expect(await store.takePending("k", "b")).toBe("");
+  });
+
+  it("rejects a ttl that is not a positive whole number of ms, and empty names", async () => {
+    const { store } = state;
+    for (const ttl of [0, -1, 1.5, Number.NaN, 31 * 24 * 60 * MINUTE]) {
+      await expect(store.claim("k", ttl, "a")).rejects.toThrow(RangeError);
+      await expect(store.seenOnce("k", ttl)).rejects.toThrow(RangeError);
+      await expect(store.putPending("k", "id", "v", ttl)).rejects.toThrow(RangeError);
+    }
+    await expect(store.claim("", MINUTE, "a")).rejects.toThrow(TypeError);
+    await expect(store.claim("k", MINUTE, "")).rejects.toThrow(TypeError);
+    await expect(store.seenOnce("", MINUTE)).rejects.toThrow(TypeError);
+    await expect(store.putPending("", "id", "v", MINUTE)).rejects.toThrow(TypeError);
+    await expect(store.putPending("k", "", "v", MINUTE)).rejects.toThrow(TypeError);
+    expect(await store.claim("k", MINUTE, "a")).toBe(true);
+  });
+
+  it("refuses shared-state use after close", async () => {
+    const { store } = state;
     await store.close();
-    await expect(store.get("T1", "U1")).rejects.toThrow(/closed/);
-    await expect(store.put(input())).rejects.toThrow(/closed/);
-    await store.close();
+    await expect(store.claim("k", MINUTE, "a")).rejects.toThrow(/closed/);
+    await expect(store.seenOnce("k", MINUTE)).rejects.toThrow(/closed/);
+    await expect(store.takePending("k", "id")).rejects.toThrow(/closed/);
+    await expect(store.releaseClaims("a")).rejects.toThrow(/closed/);
+  });
+
+  it("shares claims, seen keys and pending values between instances", async () => {
+    const a = state.store;
+    const b = await another();
+    expect(await a.claim("submission:V1", MINUTE, "a")).toBe(true);
+    expect(await b.claim("submission:V1", MINUTE, "b")).toBe(false);
+    expect(await b.seenOnce("event:Ev1", MINUTE)).toBe(true);
+    expect(await a.seenOnce("event:Ev1", MINUTE)).toBe(false);
+    await a.putPending("command", "T1:U1", "list", MINUTE);
+    expect(await b.takePending("command", "T1:U1")).toBe("list");
+    expect(await a.takePending("command", "T1:U1")).toBeUndefined();
+    expect(await b.releaseClaims("a")).toBe(1);
+    expect(await b.claim("submission:V1", MINUTE, "b")).toBe(true);
+  });
+
+  it("of many concurrent claims of one key across two instances, exactly one wins", async () => {
+    const instances = [state.store, await another()];
+    const attempts = Array.from({ length: 24 }, (_, i) =>
+      instances[i % 2]!.claim("submission:race", MINUTE, `owner-${i}`),
+    );
+    const won = (await Promise.all(attempts)).filter(Boolean);
+    expect(won).toHaveLength(1);
+  });
+
+  it("of many concurrent takes of one pending value across two instances, exactly one gets it", async () => {
+    const instances = [state.store, await another()];
+    await state.store.putPending("command", "T1:U1", "launch", MINUTE);
+    const takes = Array.from({ length: 24 }, (_, i) =>
+      instances[i % 2]!.takePending("command", "T1:U1"),
+    );
+    const got = (await Promise.all(takes)).filter((v) => v !== undefined);
+    expect(got).toEqual(["launch"]);
+  });
+
+  it("of many concurrent sightings of one key across two instances, exactly one is first", async () => {
+    const instances = [state.store, await another()];
+    const seen = Array.from({ length: 24 }, (_, i) =>
+      instances[i % 2]!.seenOnce("event:race", MINUTE),
+    );
+    expect((await Promise.all(seen)).filter(Boolean)).toHaveLength(1);
+  });
+
+  it("of concurrent claims of an expired key, exactly one takes it over", async () => {
+    const instances = [state.store, await another()];
+    await state.store.claim("k", 1000, "old");
+    state.time += 1000;
+    const attempts = Array.from({ length: 24 }, (_, i) =>
+      instances[i % 2]!.claim("k", MINUTE, `owner-${i}`),
+    );
+    expect((await Promise.all(attempts)).filter(Boolean)).toHaveLength(1);
   });
 });
