@@ -84,7 +84,7 @@ describe.skipIf(!DATABASE_URL)("openPostgresStore", () => {
     const key = randomBytes(32);
     const first = await open({ key });
     await first.put(input("U1"));
-    await first.markInvalid("T1", "U1");
+    expect(await first.markInvalid("T1", "U1", `${TOKEN}-U1`)).toBe(true);
     await first.close();
     const second = await open({ key: Buffer.from(key) });
     const third = await open({ key });
