@@ -1,7 +1,7 @@
 /** The API's endpoints: path patterns and handlers. Paths are below the /api prefix. */
 import { forbidden, paginate, resourceNotFound } from "./http.ts";
-import { TASK_ROUTES } from "./task-routes.ts";
 import { activateRun, archiveRun, findRun, launchRun, listRuns, updateRun } from "./runs.ts";
+import { TASK_ROUTES } from "./task-routes.ts";
 import type { SandboxState, SandboxUser } from "./types.ts";
 import {
   parseWith,

@@ -19,7 +19,15 @@ import type {
 const DAY_MS = 86_400_000;
 type UserKey = keyof typeof SEED.users;
 
-export type OneOffKind = "overdue" | "today" | "ack" | "email" | "form" | "done" | "issue" | "blocked";
+export type OneOffKind =
+  | "overdue"
+  | "today"
+  | "ack"
+  | "email"
+  | "form"
+  | "done"
+  | "issue"
+  | "blocked";
 
 const KIT_FIELDS: FieldSpec[] = [
   { key: "address", type: "textarea", label: "Shipping address", position: 1, required: true },

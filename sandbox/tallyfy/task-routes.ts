@@ -1,7 +1,7 @@
 /** The task endpoints (TASKS-AND-WEBHOOKS.md §3–§6). Paths are below the /api prefix. */
 import { paginate, resourceNotFound } from "./http.ts";
 import type { Route, RouteContext, RouteResult } from "./routes.ts";
-import { parseWith } from "./views.ts";
+import { fullTaskView, threadView } from "./task-views.ts";
 import {
   addThread,
   allTasks,
@@ -16,7 +16,7 @@ import {
   resolveThread,
   updateTask,
 } from "./tasks.ts";
-import { fullTaskView, threadView } from "./task-views.ts";
+import { parseWith } from "./views.ts";
 
 const ORG = "^/organizations/([^/]+)";
 const ID = "([^/]+)";

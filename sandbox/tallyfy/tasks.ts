@@ -86,7 +86,8 @@ export function allTasks(state: SandboxState, orgId: string): FoundTask[] {
     if (run.orgId !== orgId || run.status === "archived") continue;
     for (const task of run.tasks) out.push({ task, run, oneOff: null });
   }
-  for (const t of state.oneOffTasks) if (t.orgId === orgId) out.push({ task: t, run: null, oneOff: t });
+  for (const t of state.oneOffTasks)
+    if (t.orgId === orgId) out.push({ task: t, run: null, oneOff: t });
   return out;
 }
 
@@ -137,7 +138,9 @@ export function completeTask(
   const { task } = found;
   const type = task.task_type ?? "task";
   if (openIssues(task).length > 0) {
-    throw invalidMessage("This task has an unresolved issue. Resolve it before completing the task.");
+    throw invalidMessage(
+      "This task has an unresolved issue. Resolve it before completing the task.",
+    );
   }
   if (task.can_complete_only_assignees && !isAssignee(state, task, user) && user.role !== "admin") {
     throw new ApiError(403, { error: true, message: "Only assignees can complete this task." });
@@ -148,7 +151,13 @@ export function completeTask(
   const approved = typeof body.is_approved === "boolean" ? body.is_approved : null;
   if (task.status === "completed") {
     // The live service ignores that nothing changed and dispatches task.completed again.
-    state.completionLog.push({ taskId: task.id, userId: user.id, at: now, repeat: true, is_approved: approved });
+    state.completionLog.push({
+      taskId: task.id,
+      userId: user.id,
+      at: now,
+      repeat: true,
+      is_approved: approved,
+    });
     return task;
   }
   const missing = missingRequired(task);
@@ -167,12 +176,21 @@ export function completeTask(
   if (type === "approval") task.is_approved = approved;
   else if (type === "expiring" || type === "expiring_email") task.is_approved = approved !== false;
   else task.is_approved = null;
-  state.completionLog.push({ taskId: task.id, userId: user.id, at: now, repeat: false, is_approved: approved });
-  if (found.run && found.run.tasks.every((t) => t.status === "completed")) {
-    found.run.status = "complete";
-    found.run.completed_at = iso(now);
+  state.completionLog.push({
+    taskId: task.id,
+    userId: user.id,
+    at: now,
+    repeat: false,
+    is_approved: approved,
+  });
+  const { run } = found;
+  if (run) {
+    if (run.tasks.every((t) => t.status === "completed")) {
+      run.status = "complete";
+      run.completed_at = iso(now);
+    }
+    run.last_updated = iso(now);
   }
-  if (found.run) found.run.last_updated = iso(now);
   return task;
 }
 
@@ -217,7 +235,11 @@ function applyTaskdata(state: SandboxState, orgId: string, task: SandboxTask, in
     } catch (e) {
       if (!(e instanceof ApiError)) throw e;
       const message = String(e.body.message ?? "The value is invalid.");
-      throw new ApiError(422, { error: true, message, errors: { [`taskdata.${field.id}`]: [message] } });
+      throw new ApiError(422, {
+        error: true,
+        message,
+        errors: { [`taskdata.${field.id}`]: [message] },
+      });
     }
   }
   task.taskdata = data;
@@ -358,7 +380,8 @@ export function addThread(
   const mentions = [...body.content.matchAll(/@\[(\d+)]/g)].map((m) => Number(m[1]));
   const thread: SandboxThread = {
     id: randomBytes(16).toString("hex"),
-    label: label === "problem" ? "problem" : typeof body.label === "string" ? body.label : "comment",
+    label:
+      label === "problem" ? "problem" : typeof body.label === "string" ? body.label : "comment",
     content: body.content,
     state: typeof body.state === "string" ? body.state : "hide-for-guests",
     author_id: user.id,
@@ -373,8 +396,8 @@ export function addThread(
 /** POST …/tasks/{id}/resolved-threads {thread_id}. */
 export function resolveThread(task: SandboxTask, rawBody: unknown): SandboxThread {
   const body = requireObject(rawBody ?? {});
-  const thread = (task.threads ?? []).find((t) => t.id === body.thread_id);
-  if (!thread || thread.label !== "problem") throw resourceNotFound("Thread");
+  const thread = (task.threads ?? []).find((t) => t.id === body.thread_id && t.label === "problem");
+  if (!thread) throw resourceNotFound("Thread");
   thread.resolve_id = randomBytes(16).toString("hex");
   return thread;
 }

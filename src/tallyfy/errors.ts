@@ -11,7 +11,9 @@ export type TallyfyErrorKind =
   | "server"
   | "timeout"
   | "network"
-  | "unexpected_response";
+  | "unexpected_response"
+  /** A task action Tallyfy refused for a reason of the task's own (see task-errors.ts). */
+  | "task_refused";
 
 export interface TallyfyErrorDetails {
   status?: number | undefined;

@@ -202,10 +202,7 @@ describe("completion traps", () => {
   it("refuses completion while required form fields are empty, keyed by taskdata field", async () => {
     const res = await completeRun(MARIA, { task_id: SEED_TASKS.mariaKit });
     expect(res.status).toBe(422);
-    expect(Object.keys(res.json.errors)).toEqual([
-      `taskdata.${K.address}`,
-      `taskdata.${K.kit}`,
-    ]);
+    expect(Object.keys(res.json.errors)).toEqual([`taskdata.${K.address}`, `taskdata.${K.kit}`]);
     await fillKitRequired();
     const done = await completeRun(MARIA, { task_id: SEED_TASKS.mariaKit });
     expect(done.json.data).toMatchObject({ status: "completed", completer_id: U.admin.id });
@@ -350,7 +347,10 @@ describe("one-off tasks and comments", () => {
           sbx.state.templates
             .find((t) => t.id === SEED.templates.expenseApproval)!
             .prerun.filter((f) => f.required)
-            .map((f) => [f.id, f.options[0] ? { id: f.options[0].id, text: f.options[0].text } : "x"]),
+            .map((f) => [
+              f.id,
+              f.options[0] ? { id: f.options[0].id, text: f.options[0].text } : "x",
+            ]),
         ),
       },
     });
