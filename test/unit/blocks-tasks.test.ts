@@ -74,7 +74,10 @@ const state = (over: Partial<TaskListState> = {}): TaskListState => ({
   page: 1,
   ...over,
 });
-const list = (tasks: Task[], over: Record<string, unknown> = {}) =>
+const list = (
+  tasks: Task[],
+  over: Record<string, unknown> = {},
+): { text: string; blocks: Json[] } =>
   renderTaskList(tasks, { ...links, state: state(), now: NOW, timeZone: "UTC", ...over });
 const message = (r: { text: string; blocks: unknown[] }) =>
   assertBlockKit({ type: "message", text: r.text, blocks: r.blocks });
@@ -336,7 +339,7 @@ describe("task modals", () => {
       meta,
       taskUrl: links.taskUrl(t),
     });
-    assertBlockKit({ type: "modal", ...view } as Json);
+    assertBlockKit(view as Json);
     expect((view.submit as Json).text).toBe("Complete");
     const inputs = view.blocks.filter((b: Json) => b.type === "input") as Json[];
     expect(inputs.map((b) => b.block_id)).toEqual([fieldBlockId("a"), fieldBlockId("b")]);
@@ -358,7 +361,7 @@ describe("task modals", () => {
       meta,
       taskUrl: links.taskUrl(t),
     });
-    assertBlockKit({ type: "modal", ...view } as Json);
+    assertBlockKit(view as Json);
     expect(view.submit).toBeUndefined();
     const all = JSON.stringify(view.blocks);
     expect(all).toContain("*Signed NDA*, *Returns*");
@@ -387,7 +390,7 @@ describe("task modals", () => {
       commentModal(t, meta, "x".repeat(5000)),
       rejectModal(t, { ...meta, decision: "reject" }),
     ]) {
-      assertBlockKit({ type: "modal", ...view } as Json);
+      assertBlockKit(view as Json);
     }
     const values = {
       task_comment: { value: { type: "plain_text_input", value: "  Looks good  " } },
@@ -407,10 +410,12 @@ describe("task modals", () => {
   it("puts Tallyfy's taskdata errors on their input", () => {
     const t = task({ form_fields: [field({ id: hex(9), field_type: "text", label: "Team" })] });
     const mapped = mapValidationError(
-      new TallyfyValidationError({ fieldErrors: { [`taskdata.${hex(9)}`]: ["Team is required"] } }),
+      new TallyfyValidationError({
+        fieldErrors: { [`taskdata.${hex(9)}`]: ["Invalid dropdown choice selected."] },
+      }),
       { name: "n", summary: "s", owner: "o", tags: "t", fields: t.form_fields!, fieldBlockId },
     );
-    expect(mapped.errors).toEqual({ [fieldBlockId(hex(9))]: "Team is required" });
+    expect(mapped.errors).toEqual({ [fieldBlockId(hex(9))]: "Invalid dropdown choice selected." });
   });
 });
 
@@ -432,7 +437,7 @@ describe("create task", () => {
     expect(p.assignees).toEqual(["U1"]);
     expect(p.deadline.toISOString()).toBe("2026-03-08T21:00:00.000Z"); // 17:00 EDT
     const view = createTaskModal(p, { channel: "C1", threadTs: "1.2" });
-    assertBlockKit({ type: "modal", ...view } as Json);
+    assertBlockKit(view as Json);
     expect(decodeCreateTaskMeta(view.private_metadata)).toEqual({ channel: "C1", threadTs: "1.2" });
   });
 
@@ -444,7 +449,7 @@ describe("create task", () => {
       permalink: "https://x.test/p",
     });
     const view = createTaskModal(p, { channel: "C1", threadTs: "1" });
-    assertBlockKit({ type: "modal", ...view } as Json);
+    assertBlockKit(view as Json);
     expect(p.description.length).toBeLessThanOrEqual(3000);
   });
 
