@@ -28,7 +28,7 @@ function asKeyed(input: unknown): Obj {
   throw invalid({ prerun: ["The prerun must be an array."] });
 }
 
-function isEmpty(v: unknown): boolean {
+export function isEmpty(v: unknown): boolean {
   if (v === undefined || v === null) return true;
   if (typeof v === "string") return v.trim() === "";
   if (Array.isArray(v)) return v.length === 0;
@@ -86,7 +86,7 @@ export function prerunForUpdate(
   return out;
 }
 
-function normalize(field: SandboxField, value: unknown, ctx: PrerunContext): unknown {
+export function normalize(field: SandboxField, value: unknown, ctx: PrerunContext): unknown {
   const { label } = field;
   switch (field.field_type) {
     case "text":

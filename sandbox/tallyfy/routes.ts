@@ -1,6 +1,7 @@
 /** The API's endpoints: path patterns and handlers. Paths are below the /api prefix. */
 import { forbidden, paginate, resourceNotFound } from "./http.ts";
 import { activateRun, archiveRun, findRun, launchRun, listRuns, updateRun } from "./runs.ts";
+import { TASK_ROUTES } from "./task-routes.ts";
 import type { SandboxState, SandboxUser } from "./types.ts";
 import {
   parseWith,
@@ -29,7 +30,7 @@ export interface RouteResult {
   body: unknown;
 }
 
-interface Route {
+export interface Route {
   method: string;
   /** First capture group is the organization id when `org` is true. */
   pattern: RegExp;
@@ -37,8 +38,8 @@ interface Route {
   handle(ctx: RouteContext): RouteResult;
 }
 
-const ok = (body: unknown): RouteResult => ({ status: 200, body });
-const ID = "([^/]+)";
+export const ok = (body: unknown): RouteResult => ({ status: 200, body });
+export const ID = "([^/]+)";
 
 function runOut(ctx: RouteContext, run: Parameters<typeof runView>[1]) {
   return { data: runView(ctx.state, run, { with: parseWith(ctx.query.with), now: ctx.now }) };
@@ -159,6 +160,7 @@ const ROUTES: Route[] = [
       return ok(paginate(tags.map(tagView), ctx.query, ctx.url));
     },
   },
+  ...TASK_ROUTES,
 ];
 
 export type RouteMatch = { route: Route; captures: string[] };

@@ -2,6 +2,7 @@
 import { randomBytes } from "node:crypto";
 import { ApiError, invalid, resourceNotFound } from "./http.ts";
 import { type PrerunContext, prerunForLaunch, prerunForUpdate } from "./prerun.ts";
+import { stepTaskDetails } from "./tasks.ts";
 import type { RunStatus, SandboxRun, SandboxState, SandboxTask, SandboxUser } from "./types.ts";
 
 const STATUSES: readonly RunStatus[] = ["active", "problem", "delayed", "complete", "archived"];
@@ -168,6 +169,7 @@ export function launchRun(
       deadline,
       completed_at: null,
       users: Array.isArray(o.users) ? (o.users as number[]) : [ownerId],
+      ...stepTaskDetails(step),
     };
   });
   const deadlines = tasks.map((t) => Date.parse(t.deadline ?? "")).filter(Number.isFinite);

@@ -1,15 +1,17 @@
 /**
  * The sandbox's seed: two organizations, seven users with their own tokens, groups, tags,
- * 19 templates and 36 runs. Ids are stable (see SEED); dates are relative to `now`, so due
+ * 19 templates, 36 runs and their tasks, plus one-off tasks for every user. Ids are stable (see SEED); dates are relative to `now`, so due
  * dates are past or future whenever the sandbox starts.
  */
 import { hexId, SEED } from "./seed-ids.ts";
 import { buildRuns } from "./seed-runs.ts";
+import { buildOneOffTasks, seedStepTasks } from "./seed-tasks.ts";
 import { buildTemplates } from "./seed-templates.ts";
 import type { SandboxGroup, SandboxState, SandboxTag, SandboxUser } from "./types.ts";
 
 export { hexId, SEED, type SeedUser } from "./seed-ids.ts";
 export { DEPARTMENTS, SYSTEMS, WORK_LOCATIONS } from "./seed-onboarding.ts";
+export { type OneOffKind, SEED_TASKS } from "./seed-tasks.ts";
 export { IT_CATEGORIES } from "./seed-templates.ts";
 
 const ACME = SEED.orgId;
@@ -67,6 +69,7 @@ function tags(): SandboxTag[] {
 export function createSeedState(now: number = Date.now()): SandboxState {
   const templates = buildTemplates(now);
   const runs = buildRuns(templates, now);
+  seedStepTasks(templates, runs);
   return {
     organizations: [
       { id: ACME, name: SEED.org.name },
@@ -78,6 +81,8 @@ export function createSeedState(now: number = Date.now()): SandboxState {
     templates,
     runs: new Map(runs.map((r) => [r.id, r])),
     nextIncrementId: Math.max(...runs.map((r) => r.increment_id)) + 1,
+    oneOffTasks: buildOneOffTasks(now),
+    completionLog: [],
   };
 }
 

@@ -22,7 +22,7 @@ import type { SandboxState } from "./types.ts";
 import { answerWebPage } from "./web.ts";
 
 export type { SandboxFault } from "./faults.ts";
-export { SEED } from "./seed.ts";
+export { SEED, SEED_TASKS } from "./seed.ts";
 export type * from "./types.ts";
 
 export interface RecordedRequest {
@@ -53,6 +53,11 @@ export interface TallyfySandbox {
   clearFaults(): void;
   /** Added to every request; settable at any time. */
   latencyMs: number;
+  /**
+   * Completion requests Tallyfy accepted for a task, repeats included: each one re-fires the
+   * task's webhooks and emails on the live service (details in state.completionLog).
+   */
+  completions(taskId: string): number;
   /** Live data; mutate it to set up a scenario. */
   state: SandboxState;
   /** Restores the seed, clears faults and requests. */
@@ -182,6 +187,7 @@ export async function startTallyfySandbox(opts: SandboxOptions = {}): Promise<Ta
       latencyMs = Math.max(0, ms);
     },
     state,
+    completions: (taskId) => state.completionLog.filter((c) => c.taskId === taskId).length,
     reset: () => {
       Object.assign(state, createSeedState());
       faults.clear();

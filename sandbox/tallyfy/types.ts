@@ -72,6 +72,10 @@ export interface SandboxStep {
   position: number;
   /** Deadline of the task made from this step, in days after launch. */
   deadlineDays: number;
+  /** What the step's tasks are; "task" when absent. */
+  task_type?: TaskType;
+  /** Form fields ("captures") of the step's tasks. */
+  form_fields?: SandboxField[];
 }
 
 export interface SandboxTemplate {
@@ -90,15 +94,62 @@ export interface SandboxTemplate {
   prerun: SandboxField[];
 }
 
+export type TaskType = "task" | "approval" | "expiring" | "email" | "expiring_email";
+
+/** A comment or an issue ("problem") on a task. */
+export interface SandboxThread {
+  id: string;
+  label: string;
+  content: string;
+  state: string;
+  author_id: number;
+  created_at: string;
+  /** Set when a problem thread is resolved. */
+  resolve_id: string | null;
+  /** User ids named as @[id] in the content (the only mentions that notify). */
+  mentions: number[];
+}
+
 export interface SandboxTask {
   id: string;
   step_id: string;
   title: string;
   position: number;
-  status: "not-started" | "completed";
+  status: "not-started" | "in-progress" | "completed";
   deadline: string | null;
   completed_at: string | null;
   users: number[];
+  /** The fields below are optional so older seeds stay valid; absent means the default. */
+  task_type?: TaskType;
+  guests?: string[];
+  groups?: string[];
+  summary?: string | null;
+  form_fields?: SandboxField[];
+  /** Form values keyed by field id. */
+  taskdata?: Record<string, unknown>;
+  threads?: SandboxThread[];
+  completer_id?: number | null;
+  is_approved?: boolean | null;
+  can_complete_only_assignees?: boolean;
+  created_at?: string;
+  last_updated?: string;
+}
+
+/** A one-off task: lives in a hidden "container" process of its own, as on the live service. */
+export interface SandboxOneOffTask extends SandboxTask {
+  orgId: string;
+  container_run_id: string;
+  created_by: number;
+}
+
+/** Every completion request the sandbox accepted, repeats included (they re-fire on Tallyfy). */
+export interface CompletionRecord {
+  taskId: string;
+  userId: number;
+  at: number;
+  /** The task was already completed: Tallyfy answers 200 and re-fires webhooks and emails. */
+  repeat: boolean;
+  is_approved: boolean | null;
 }
 
 export interface SandboxRun {
@@ -149,4 +200,6 @@ export interface SandboxState {
   runs: Map<string, SandboxRun>;
   /** Next `increment_id` handed to a launched run. */
   nextIncrementId: number;
+  oneOffTasks: SandboxOneOffTask[];
+  completionLog: CompletionRecord[];
 }

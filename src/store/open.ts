@@ -1,8 +1,8 @@
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { DatabaseSync } from "node:sqlite";
-import { DEFAULT_DB_FILE, openSqliteStore } from "./sqlite-store.ts";
 import type { SharedStore } from "./shared-state.ts";
+import { DEFAULT_DB_FILE, openSqliteStore } from "./sqlite-store.ts";
 import { createMemoryStore } from "./store.ts";
 
 /** Connections were saved with a key, and the bot was started without one. */
@@ -27,9 +27,7 @@ export interface OpenConnectionStoreOptions {
  * dataDir holds no saved connections; starting anyway would quietly act for those people with
  * the workspace token.
  */
-export async function openConnectionStore(
-  opts: OpenConnectionStoreOptions,
-): Promise<SharedStore> {
+export async function openConnectionStore(opts: OpenConnectionStoreOptions): Promise<SharedStore> {
   if (opts.key) return openSqliteStore({ dataDir: opts.dataDir, key: opts.key });
   const path = resolve(join(opts.dataDir, DEFAULT_DB_FILE));
   const saved = savedConnections(path);

@@ -11,6 +11,7 @@ import type {
   Template,
   TemplateSummary,
 } from "./schemas.ts";
+import type { TasksService } from "./tasks.ts";
 
 /** Timeout and retry budget for one logical call, retries included. */
 export interface CallPolicy {
@@ -135,6 +136,7 @@ export interface TallyfyApi {
   runs: RunsService;
   users: UsersService;
   tags: TagsService;
+  tasks: TasksService;
 }
 
 export interface MeService {

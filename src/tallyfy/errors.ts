@@ -12,7 +12,9 @@ export type TallyfyErrorKind =
   | "timeout"
   | "network"
   | "unexpected_response"
-  | "invalid_id";
+  | "invalid_id"
+  /** A task action Tallyfy refused for a reason of the task's own (see task-errors.ts). */
+  | "task_refused";
 
 export interface TallyfyErrorDetails {
   status?: number | undefined;

@@ -8,6 +8,7 @@ import type { ServiceContext } from "./context.ts";
 import { createMeService } from "./me.ts";
 import { createRunsService } from "./runs.ts";
 import { createTagsService } from "./tags.ts";
+import { createTasksService } from "./tasks.ts";
 import { createTemplatesService } from "./templates.ts";
 import { createUsersService } from "./users.ts";
 
@@ -38,8 +39,10 @@ export function createTallyfy(opts: CreateTallyfyOptions): Tallyfy {
     ttlMs: opts.cacheTtlMs ?? 60_000,
     max: opts.cacheMax ?? 2000,
   });
+  // Task completions under way in this process, so a double click completes once.
+  const inflight = new Map<string, Promise<unknown>>();
   return {
-    forConnection: (conn) => createTallyfyApi({ client, conn, cache, secrets, logger }),
+    forConnection: (conn) => createTallyfyApi({ client, conn, cache, secrets, logger, inflight }),
     me: createMeService(client),
     async close() {
       cache.clear();
@@ -49,7 +52,9 @@ export function createTallyfy(opts: CreateTallyfyOptions): Tallyfy {
 }
 
 /** The services for one connection; cheap, so build one per request if convenient. */
-export function createTallyfyApi(ctx: ServiceContext): TallyfyApi {
+export function createTallyfyApi(
+  ctx: ServiceContext & { inflight?: Map<string, Promise<unknown>> },
+): TallyfyApi {
   ctx.secrets.register(ctx.conn.token);
   return {
     orgId: ctx.conn.orgId,
@@ -57,6 +62,7 @@ export function createTallyfyApi(ctx: ServiceContext): TallyfyApi {
     runs: createRunsService(ctx),
     users: createUsersService(ctx),
     tags: createTagsService(ctx),
+    tasks: createTasksService(ctx),
   };
 }
 
@@ -74,3 +80,7 @@ export * from "./errors.ts";
 export { launchBody, listQuery, stableEqual, updateBody } from "./run-changes.ts";
 export { RUN_DETAIL_WITH } from "./runs.ts";
 export * from "./schemas.ts";
+export * from "./task-bodies.ts";
+export * from "./task-errors.ts";
+export * from "./task-schemas.ts";
+export * from "./tasks.ts";

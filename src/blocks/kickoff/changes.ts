@@ -1,7 +1,13 @@
-/** What an edit changes in a run's kick-off answers (prerun), and assignees kept across it. Pure. */
+/**
+ * What changed between two sets of form answers, encoded for an update: a run's prerun (edit)
+ * or a task's taskdata (only changed fields are sent). Pure.
+ */
 import type { KickoffField } from "../../tallyfy/schemas.ts";
-import { encodePrerunValue, isObj } from "./codec.ts";
+import { encodeFieldValue } from "./codec.ts";
 import { type AnswerOf, editableInSlack, type FieldAnswer, isEmptyAnswer } from "./model.ts";
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** What a cleared field is sent as. */
 function clearedValue(field: KickoffField): unknown {
@@ -19,7 +25,7 @@ function clearedValue(field: KickoffField): unknown {
 
 /** Encoded value in a form where equal answers compare equal (assignee order does not matter). */
 function comparable(field: KickoffField, answer: FieldAnswer): string {
-  const value = encodePrerunValue(field, answer);
+  const value = encodeFieldValue(field, answer);
   if (field.field_type === "assignees_form" && isObj(value)) {
     const sorted = (v: unknown) => (Array.isArray(v) ? [...v].map(String).sort() : v);
     return JSON.stringify([sorted(value.users), sorted(value.guests), sorted(value.groups)]);
@@ -43,7 +49,7 @@ function sameAnswer(field: KickoffField, was: FieldAnswer, now: FieldAnswer): bo
  * null, a multiselect [], assignees all empty. A field Slack cannot show (file, table, unknown,
  * too long to edit) counts only when `after` holds an answer for it.
  */
-export function prerunChanges(
+export function fieldValueChanges(
   fields: KickoffField[],
   before: Record<string, FieldAnswer>,
   after: Record<string, FieldAnswer | undefined>,
@@ -57,7 +63,7 @@ export function prerunChanges(
       continue;
     }
     if (was && sameAnswer(field, was, now)) continue;
-    changes[field.id] = encodePrerunValue(field, now);
+    changes[field.id] = encodeFieldValue(field, now);
   }
   return changes;
 }
@@ -81,3 +87,6 @@ export function mergePickedAssignees(
     groups: [...(prior?.groups ?? [])],
   };
 }
+
+/** The kick-off form's name for fieldValueChanges. */
+export const prerunChanges = fieldValueChanges;

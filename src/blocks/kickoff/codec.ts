@@ -1,9 +1,10 @@
 /**
- * Kick-off answers <-> the prerun values Tallyfy stores (what `POST /organizations/{org}/runs`
- * accepts, per Tallyfy's own clients; its docs page wrongly shows an array): text/textarea/
- * email/date a string, radio the option's text, dropdown {id, text}, multiselect
- * [{id, text, selected: true}], assignees_form {users, guests, groups}; file, table and unknown
- * types pass through untouched. prerun is always an object keyed by field id. Pure.
+ * Form answers <-> the values Tallyfy stores, for kick-off `prerun` and task `taskdata` alike
+ * (one validator on Tallyfy's side, FormValuesValidator; REFERENCE.md "Launch",
+ * TASKS-AND-WEBHOOKS.md §4.3): text/textarea/email/date a string, radio the option's text,
+ * dropdown {id, text}, multiselect [{id, text, selected: true}], assignees_form {users, guests,
+ * groups}, table one entry per column; file and unknown types pass through untouched. Both
+ * are objects keyed by field id. Pure.
  */
 import type { FieldOption, KickoffField } from "../../tallyfy/schemas.ts";
 import { isDateOnly, parseInstant } from "../dates.ts";
@@ -17,14 +18,17 @@ import {
 } from "./model.ts";
 
 /** An answer that cannot be sent for its field (wrong kind, unknown option, unmapped users). */
-export class KickoffValueError extends Error {
+export class FieldValueError extends Error {
   readonly fieldId: string;
   constructor(field: KickoffField, problem: string) {
-    super(`Kick-off field "${fieldName(field)}" (${field.id}): ${problem}`);
-    this.name = "KickoffValueError";
+    super(`Form field "${fieldName(field)}" (${field.id}): ${problem}`);
+    this.name = "FieldValueError";
     this.fieldId = field.id;
   }
 }
+/** The kick-off form's name for FieldValueError. */
+export const KickoffValueError = FieldValueError;
+export type KickoffValueError = FieldValueError;
 
 function expectKind<K extends FieldAnswer["kind"]>(
   field: KickoffField,
@@ -32,7 +36,7 @@ function expectKind<K extends FieldAnswer["kind"]>(
   kind: K,
 ): AnswerOf<K> {
   if (answer.kind !== kind) {
-    throw new KickoffValueError(
+    throw new FieldValueError(
       field,
       `a ${field.field_type} field takes a "${kind}" answer, got "${answer.kind}"`,
     );
@@ -42,7 +46,7 @@ function expectKind<K extends FieldAnswer["kind"]>(
 
 function optionOrThrow(field: KickoffField, optionId: string): FieldOption {
   const option = findOption(field, optionId);
-  if (!option) throw new KickoffValueError(field, `there is no option with id "${optionId}"`);
+  if (!option) throw new FieldValueError(field, `there is no option with id "${optionId}"`);
   return option;
 }
 
@@ -51,17 +55,28 @@ const DAY_PREFIX = /^(\d{4}-\d{2}-\d{2})/;
 /** A day as midnight UTC, anything else as a full UTC ISO string. */
 function encodeDate(field: KickoffField, answer: AnswerOf<"date">): string {
   const instant = parseInstant(answer.value);
-  if (!instant) throw new KickoffValueError(field, `"${answer.value}" is not a date`);
+  if (!instant) throw new FieldValueError(field, `"${answer.value}" is not a date`);
   if (answer.hasTime) return instant.toISOString();
   const day = DAY_PREFIX.exec(answer.value.trim())?.[1] ?? instant.toISOString().slice(0, 10);
   return `${day}T00:00:00.000Z`;
 }
 
-/** The prerun value for one field. Throws KickoffValueError when the answer does not fit. */
-export function encodePrerunValue(field: KickoffField, answer: FieldAnswer): unknown {
-  if (answer.kind === "raw") return answer.value;
+/** A table takes exactly one entry per configured column (else Tallyfy answers 422). */
+function encodeRaw(field: KickoffField, value: unknown): unknown {
+  const columns = field.columns.length;
+  if (field.field_type === "table" && columns > 0 && Array.isArray(value)) {
+    if (value.length !== columns) {
+      throw new FieldValueError(field, `a table takes one entry per column (${columns})`);
+    }
+  }
+  return value;
+}
+
+/** The stored value for one field. Throws FieldValueError when the answer does not fit. */
+export function encodeFieldValue(field: KickoffField, answer: FieldAnswer): unknown {
+  if (answer.kind === "raw") return encodeRaw(field, answer.value);
   if (answer.kind === "slack_users") {
-    throw new KickoffValueError(field, "map the Slack users to Tallyfy users before sending");
+    throw new FieldValueError(field, "map the Slack users to Tallyfy users before sending");
   }
   switch (field.field_type) {
     case "text":
@@ -92,15 +107,15 @@ export function encodePrerunValue(field: KickoffField, answer: FieldAnswer): unk
       return { users: [...a.users], guests: [...a.guests], groups: [...a.groups] };
     }
     default:
-      throw new KickoffValueError(
+      throw new FieldValueError(
         field,
         `a ${field.field_type} field takes a "raw" answer, got "${answer.kind}"`,
       );
   }
 }
 
-/** The prerun object for a launch: only answered fields, keyed by field id. */
-export function encodePrerun(
+/** Values for a launch (prerun) or a task (taskdata): only answered fields, keyed by field id. */
+export function encodeFieldValues(
   fields: KickoffField[],
   answers: Record<string, FieldAnswer | undefined>,
 ): Record<string, unknown> {
@@ -108,7 +123,7 @@ export function encodePrerun(
   for (const field of fields) {
     const answer = answers[field.id];
     if (!answer || isEmptyAnswer(answer)) continue;
-    prerun[field.id] = encodePrerunValue(field, answer);
+    prerun[field.id] = encodeFieldValue(field, answer);
   }
   return prerun;
 }
@@ -205,8 +220,8 @@ function decodeAssignees(stored: unknown): FieldAnswer | undefined {
   return isEmptyAnswer(answer) ? undefined : answer;
 }
 
-/** The answer a stored prerun value means for this field; undefined when it means nothing. */
-export function decodePrerunValue(field: KickoffField, stored: unknown): FieldAnswer | undefined {
+/** The answer a stored value means for this field; undefined when it means nothing. */
+export function decodeFieldValue(field: KickoffField, stored: unknown): FieldAnswer | undefined {
   if (stored === undefined || stored === null) return undefined;
   switch (field.field_type) {
     case "text":
@@ -232,16 +247,23 @@ export function decodePrerunValue(field: KickoffField, stored: unknown): FieldAn
   }
 }
 
-/** Answers for every field the prerun (keyed by field id) has a meaningful value for. */
-export function decodePrerun(
+/** Answers for every field the values (keyed by field id) hold something meaningful for. */
+export function decodeFieldValues(
   fields: KickoffField[],
   prerun: Record<string, unknown>,
 ): Record<string, FieldAnswer> {
   const answers: Record<string, FieldAnswer> = {};
   for (const field of fields) {
     if (!Object.hasOwn(prerun, field.id)) continue;
-    const answer = decodePrerunValue(field, prerun[field.id]);
+    const answer = decodeFieldValue(field, prerun[field.id]);
     if (answer) answers[field.id] = answer;
   }
   return answers;
 }
+
+/** The kick-off form's names for the codec (prerun), kept for the launch and edit flows. */
+export const encodePrerunValue = encodeFieldValue;
+export const encodePrerun = encodeFieldValues;
+export const decodePrerunValue = decodeFieldValue;
+export const decodePrerun = decodeFieldValues;
+export { fieldValueChanges, mergePickedAssignees, prerunChanges } from "./changes.ts";

@@ -59,7 +59,7 @@ export interface KickoffBlocksOptions {
   /** Where the run or template opens in Tallyfy; linked from fields Slack cannot fill. */
   webLink?: string;
   /** Wording of the notes on fields Slack cannot fill; "launch" unless told. */
-  purpose?: "launch" | "edit";
+  purpose?: "launch" | "edit" | "task";
 }
 
 export interface KickoffBlocks {
@@ -251,6 +251,12 @@ function inputBlock(field: KickoffField, element: InputBlockElement): InputBlock
   };
 }
 
+const FILL_IN = {
+  launch: (tallyfy: string) => `fill this in ${tallyfy} after launch`,
+  edit: (tallyfy: string) => `change it in ${tallyfy}`,
+  task: (tallyfy: string) => `fill this in ${tallyfy}`,
+};
+
 function noteBlock(
   field: KickoffField,
   reason: NonNullable<ReturnType<typeof notEditableReason>>,
@@ -258,8 +264,7 @@ function noteBlock(
 ): ContextBlock {
   const label = mrkdwnText(fieldLabel(field, 200), 400);
   const tallyfy = mrkdwnLink(opts.webLink, "Tallyfy");
-  const fillIn =
-    opts.purpose === "edit" ? `change it in ${tallyfy}` : `fill this in ${tallyfy} after launch`;
+  const fillIn = FILL_IN[opts.purpose ?? "launch"](tallyfy);
   const known = field.field_type === "file" || field.field_type === "table";
   let text: string;
   if (reason === "too_long") {

@@ -1,10 +1,18 @@
-/** The kick-off field codec: field type <-> Slack element <-> prerun value. */
-export { mergePickedAssignees, prerunChanges } from "./changes.ts";
+/**
+ * The form field codec: field type <-> Slack element <-> stored value, one codec for kick-off
+ * `prerun` and task `taskdata`.
+ */
+export { fieldValueChanges, mergePickedAssignees, prerunChanges } from "./changes.ts";
 export {
+  decodeFieldValue,
+  decodeFieldValues,
   decodePrerun,
   decodePrerunValue,
+  encodeFieldValue,
+  encodeFieldValues,
   encodePrerun,
   encodePrerunValue,
+  FieldValueError,
   KickoffValueError,
 } from "./codec.ts";
 export {
@@ -21,6 +29,7 @@ export { guidanceHint } from "./guidance.ts";
 export {
   editableInSlack,
   type FieldAnswer,
+  type FormField,
   isEmptyAnswer,
   SLACK_TEXT_INPUT_MAX,
   TEXT_LIMITS,
@@ -31,3 +40,4 @@ export {
   MESSAGES as KICKOFF_MESSAGES,
   readKickoffState,
 } from "./state.ts";
+export { decodeTaskForm, encodeTaskdata, taskdataChanges } from "./taskdata.ts";

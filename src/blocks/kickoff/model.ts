@@ -4,6 +4,9 @@
  */
 import type { FieldOption, KickoffField } from "../../tallyfy/schemas.ts";
 
+/** A kick-off field or a task's form field: the same shape, the same codec. */
+export type FormField = KickoffField;
+
 export type FieldAnswer =
   /** text, textarea, email */
   | { kind: "text"; value: string }

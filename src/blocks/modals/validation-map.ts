@@ -68,9 +68,9 @@ export function mapValidationError(
   return { errors, general };
 }
 
-/** "prerun.<id>", "prerun.<alias>", the field id or alias itself. */
+/** "prerun.<id>", "taskdata.<id>", "prerun.<alias>", the field id or alias itself. */
 function fieldByKey(fields: KickoffField[], key: string): KickoffField | undefined {
-  const bare = key.replace(/^prerun[.[]/, "").replace(/]$/, "");
+  const bare = key.replace(/^(?:prerun|taskdata)[.[]/, "").replace(/]$/, "");
   return fields.find((f) => f.id === bare || (f.alias && f.alias === bare));
 }
 
