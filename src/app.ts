@@ -33,8 +33,12 @@ export interface Bot {
   context: BotContext;
   /** HTTP mode: listens on `port` (0 = any free port) and returns the bound port. */
   start(port?: number): Promise<{ port: number | undefined }>;
-  /** Stops taking requests, then lets those in hand finish (up to `drainMs`). Idempotent. */
-  stop(): Promise<void>;
+  /**
+   * Stops taking requests; queued work not yet started is told to run it again; the rest may
+   * finish within `drainMs`, then what is still running is told how far it got. `clean`: all
+   * finished or was told nothing was changed. Idempotent.
+   */
+  stop(): Promise<{ clean: boolean }>;
   readonly ready: boolean;
 }
 
@@ -58,7 +62,7 @@ export function createBot(opts: BotOptions): Bot {
   registerSecret(config.tallyfy.shared?.token);
 
   let ready = false;
-  let stopping: Promise<void> | undefined;
+  let stopping: Promise<{ clean: boolean }> | undefined;
   const health = {
     path: "/healthz",
     method: ["GET"],
@@ -158,15 +162,25 @@ export function createBot(opts: BotOptions): Bot {
       stopping ??= (async () => {
         await app.stop();
         const deadline = Date.now() + (opts.drainMs ?? 8_000);
-        // Listeners still running (modal openers) may queue more work: wait for them first.
+        // Work not started yet is told at once to run it again; so is any queued from now on.
+        bot.background.close();
+        // Listeners still running (modal openers) are let finish too.
         const listenersDone = await inFlight.idle(deadline - Date.now());
-        const queueDone = await bot.background.idle(Math.max(0, deadline - Date.now()));
-        if (!listenersDone || !queueDone) {
-          logger.warn("stopped with requests still being handled", {
-            count: inFlight.count + bot.background.pending,
+        const drained = await bot.background.drain(Math.max(0, deadline - Date.now()));
+        if (!listenersDone || !drained.clean) {
+          logger.warn("stopped with requests unfinished", {
+            listeners: inFlight.count,
+            notStarted: drained.notStarted,
+            cutOff: drained.cutOff,
+            undelivered: drained.undelivered,
+          });
+        } else if (drained.notStarted > 0) {
+          logger.info("stopped; queued work was told to run it again", {
+            notStarted: drained.notStarted,
           });
         }
         await slackFetch.close();
+        return { clean: listenersDone && drained.clean };
       })();
       return stopping;
     },

@@ -466,7 +466,8 @@ describe("a burst of commands", () => {
       const run = [...own.sandbox.state.runs.values()].find((r) => r.status === "active")!;
       const hold = () => gate;
       const q = own.bot.context.background;
-      for (let i = 0; i < 16 + MAX_WAITING; i++) q.enqueue(hold, () => {});
+      const held = { run: hold, stopped: async () => {}, onError: () => {} };
+      for (let i = 0; i < 16 + MAX_WAITING; i++) q.enqueue(held);
       expect(q.waiting).toBe(MAX_WAITING);
 
       const res = await own.driver.command(`show ${run.id}`, { channel: OPS, user: ALICE });

@@ -14,6 +14,12 @@ export interface RunActionResult {
   notice?: string;
 }
 
+export interface RunActionOptions {
+  policy: CallPolicy;
+  /** Called just before the write is sent to Tallyfy; may throw to stop it being sent. */
+  beforeWrite?: () => void;
+}
+
 const ALREADY_ARCHIVED_MS = 60_000;
 
 function isStateRefusal(error: unknown): boolean {
@@ -28,12 +34,13 @@ export async function performRunAction(
   kind: RunActionKind,
   runId: string,
   now: Date,
-  policy: CallPolicy,
+  { policy, beforeWrite = () => {} }: RunActionOptions,
 ): Promise<RunActionResult> {
   const opts = { policy };
   if (kind === "refresh") return { run: await api.runs.get(runId, opts), verb: "Refreshed" };
 
   if (kind === "archive") {
+    beforeWrite();
     try {
       const run = await api.runs.archive(runId, opts);
       const archivedAt = run.archived_at ? Date.parse(run.archived_at) : Number.NaN;
@@ -49,6 +56,7 @@ export async function performRunAction(
     }
   }
 
+  beforeWrite();
   try {
     return { run: await api.runs.activate(runId, opts), verb: "Activated" };
   } catch (error) {
@@ -67,7 +75,10 @@ export async function actAndRender(
   runId: string,
   userId: string,
 ): Promise<RenderedMessage> {
-  const result = await performRunAction(api, kind, runId, bot.now(), bot.policies.background);
+  const result = await performRunAction(api, kind, runId, bot.now(), {
+    policy: bot.policies.background,
+    beforeWrite: () => bot.background.markWrite(),
+  });
   return buildCard(bot, api, result.run, {
     lastAction: result.verb ? { text: actionLine(result.verb, userId, bot.now()) } : undefined,
     notice: result.notice,
