@@ -97,6 +97,26 @@ describe("stop() with acknowledged work in hand", () => {
     expect(answer!.notes[0]).toContain(MAY_HAVE);
     expect(report.clean).toBe(false);
   });
+
+  it("never sends the change after telling a cut-off command that nothing was changed", async () => {
+    h = await startHarness({ drainMs: 100 });
+    const [run] = distinctRuns(h.sandbox, 1);
+    h.sandbox.fault({ method: "GET", path: /\/runs\/shutdown/, latencyMs: 1_500 });
+    const res = await h.driver.command(`archive ${run!.id}`, { channel: OPS, user: ALICE });
+    const sandbox = h.sandbox;
+    await eventually(() => expect(sandbox.requests.map((r) => r.method)).toContain("GET"));
+
+    await h.bot.stop();
+    const [answer] = answersPerCommand(h.slack, [{ name: run!.name, ...res }]);
+    expect(answer!.notes).toHaveLength(1);
+    expect(answer!.notes[0]).toContain(RUN_AGAIN);
+
+    // The slow read comes back after the note: the archive must not follow it.
+    const queue = h.bot.context.background;
+    await eventually(() => expect(queue.pending).toBe(0), 5_000);
+    expect(sandbox.requests.map((r) => r.method)).not.toContain("DELETE");
+    expect(sandbox.state.runs.get(run!.id)!.status).toBe("active");
+  });
 });
 
 describe("SIGTERM to the process (src/index.ts)", () => {
