@@ -2,6 +2,8 @@
  * Dates for Slack: `<!date^…>` tokens, which every reader's Slack client shows in their own
  * time zone, with a UTC fallback for clients (and notifications) that cannot render them.
  */
+import { utc } from "@date-fns/utc";
+import { format } from "date-fns/format";
 import { escapeMrkdwn, truncate } from "./text.ts";
 
 export const DATE_TIME = "{date_short_pretty} at {time}";
@@ -32,20 +34,13 @@ export function isDateOnly(value: string): boolean {
   return DAY.test(value.trim());
 }
 
-const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-const two = (n: number) => String(n).padStart(2, "0");
-
 /**
- * "22 Nov 2026, 14:05 UTC", or "22 Nov 2026" for a day. Plain UTC arithmetic: date-fns'
- * `format` re-read its pattern on every call (over a third of the garbage a list page made),
- * and a time-zone library would ask Intl for an offset that is always zero.
+ * "22 Nov 2026, 14:05 UTC", or "22 Nov 2026" for a day. The UTC context does plain arithmetic;
+ * @date-fns/tz's `tz("UTC")` asks Intl for the offset on every call, for an offset that is
+ * always zero.
  */
 export function utcLabel(date: Date, dayOnly = false): string {
-  const ms = date.getTime();
-  if (!Number.isFinite(ms)) throw new RangeError("Invalid time value");
-  const day = `${date.getUTCDate()} ${MONTHS[date.getUTCMonth()]} ${String(date.getUTCFullYear()).padStart(4, "0")}`;
-  if (dayOnly) return day;
-  return `${day}, ${two(date.getUTCHours())}:${two(date.getUTCMinutes())} UTC`;
+  return format(date, dayOnly ? "d MMM yyyy" : "d MMM yyyy, HH:mm 'UTC'", { in: utc });
 }
 
 /**
