@@ -8,7 +8,7 @@ import {
   contextLine,
   FORM_NOTICE_BLOCK,
   linkButton,
-  METADATA_MAX,
+  METADATA_OPEN_MAX,
   MODAL_MAX_BLOCKS,
   modal,
   noticeBlocks,
@@ -41,7 +41,7 @@ export interface EditMeta {
 }
 
 /**
- * Fits private_metadata's 3000 characters for any run: an over-long response_url is left out
+ * Fits private_metadata's 3000 characters, seal included, for any run: an over-long response_url is left out
  * first (the card is then redrawn by channel and ts, or posted afresh), never the run itself.
  */
 export function encodeEditMeta(m: EditMeta): string {
@@ -60,7 +60,7 @@ export function encodeEditMeta(m: EditMeta): string {
       n: m.nonce,
     });
   const full = encode(m.origin);
-  if (full.length <= METADATA_MAX || !m.origin) return full;
+  if (full.length <= METADATA_OPEN_MAX || !m.origin) return full;
   return encode(m.origin.kind === "message" ? { ...m.origin, url: undefined } : undefined);
 }
 

@@ -40,8 +40,8 @@ import { templateOf } from "./flow.ts";
 export const editForm: FormSpec<EditMeta> = {
   what: "edit",
   again: "save",
-  decode: (view) => {
-    const meta = decodeEditMeta(view.private_metadata);
+  decode: (metadata, view) => {
+    const meta = decodeEditMeta(metadata);
     return meta && view.submit ? meta : undefined;
   },
   workingView: (view) =>

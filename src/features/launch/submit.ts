@@ -41,8 +41,8 @@ type Meta = LaunchMeta & { templateId: string };
 export const launchForm: FormSpec<Meta> = {
   what: "launch",
   again: "submit",
-  decode(view) {
-    const meta = decodeLaunchMeta(view.private_metadata);
+  decode(metadata) {
+    const meta = decodeLaunchMeta(metadata);
     return meta.templateId ? { ...meta, templateId: meta.templateId } : undefined;
   },
   workingView(view, meta) {
