@@ -139,6 +139,12 @@ export interface TallyfyCall<T> {
   runRef?: string | undefined;
   /** The form again with a notice (a new render: Tallyfy changed nothing). */
   render: (notice: Notice) => ModalView;
+  /**
+   * The form again after a failure that may have applied (a reset or a 504 after the request
+   * was sent), for a call that checks before it tries again. Without it, such a failure keeps
+   * the claim: the same render never calls Tallyfy again.
+   */
+  uncertain?: (() => ModalView) | undefined;
 }
 
 export type CallResult<T> =
@@ -160,8 +166,17 @@ export async function callOnce<T>(
   try {
     return { ok: true, value: await promise, first };
   } catch (error) {
+    const uncertain = error instanceof TallyfyError && error.mayHaveApplied;
     // Certainly nothing was changed: the same form may be submitted again.
-    if (!(error instanceof TallyfyError && error.mayHaveApplied)) bot.claims.forget(key);
+    if (!uncertain) bot.claims.forget(key);
+    if (uncertain && c.uncertain) {
+      bot.logger.warn(`${form.what} may have applied`, {
+        kind: error.kind,
+        status: error.status,
+        requestId: error.requestId,
+      });
+      return { ok: false, outcome: { view: c.uncertain() } };
+    }
     if (error instanceof TallyfyValidationError) {
       const mapped = mapValidationError(error, c.targets);
       const general = mapped.general.map((m) => mrkdwnText(m, 500)).join(" ");
