@@ -61,7 +61,10 @@ describe("sealed private_metadata", () => {
       origin: { kind: "message", channel: "C0123456789AB", ts: "1700000000.123456", url },
       channelId: "C0123456789AB",
       nonce: "n".repeat(12),
+      // 5 basics and 95 kick-off fields (a form holds at most 100 blocks), 6 characters each
+      baseline: "b".repeat(6 * 100),
     });
+    expect(biggest.length).toBeLessThan(1400);
     const sealed = seal(key, scope, biggest);
     expect(sealed.length).toBeLessThanOrEqual(METADATA_MAX);
     // a response_url too long to fit is dropped before sealing, never the run

@@ -27,6 +27,7 @@ import type { CallPolicy, TallyfyApi } from "../../tallyfy/api.ts";
 import { TallyfyNotFoundError } from "../../tallyfy/errors.ts";
 import type { Template } from "../../tallyfy/schemas.ts";
 import { type CardLocation, runLink } from "../card/cards.ts";
+import { baselineOf } from "./baseline.ts";
 
 function editOrigin(
   origin: CardLocation | undefined,
@@ -110,6 +111,7 @@ async function editFormFromTallyfy(
       runId: run.id,
       templateId: run.checklist_id ?? undefined,
       lastUpdated: run.last_updated ?? undefined,
+      baseline: baselineOf(run, template.prerun),
       nonce: newNonce(),
     },
     values: {
