@@ -156,7 +156,7 @@ export function createBot(opts: BotOptions): Bot {
       maxWaitMs: BACKGROUND_MAX_WAIT_MS,
       busyLimit: BACKGROUND_CONCURRENCY_WHILE_ACKING,
     }),
-    responseUrls: createResponseUrls(slackFetch.fetch),
+    responseUrls: createResponseUrls(slackFetch.fetch, { slackApiUrl: config.slack.apiUrl }),
   });
   const arrivals = watchArrivals(() => bot.background.kick());
 
