@@ -32,7 +32,7 @@ afterEach(async () => {
 function distinctRuns(sandbox: TallyfySandbox, count: number): { id: string; name: string }[] {
   const seed = [...sandbox.state.runs.values()].find((r) => r.status === "active")!;
   return Array.from({ length: count }, (_, n) => {
-    const id = `shutdown${String(n).padStart(4, "0")}${seed.id.slice(12)}`;
+    const id = `${(0xd0000000 + n).toString(16)}${seed.id.slice(8)}`;
     const name = `Shutdown check ${String(n).padStart(3, "0")}`;
     sandbox.state.runs.set(id, { ...structuredClone(seed), id, name });
     return { id, name };
@@ -84,7 +84,7 @@ describe("stop() with acknowledged work in hand", () => {
   it("says a change already sent to Tallyfy may have been applied, not that nothing changed", async () => {
     h = await startHarness({ drainMs: 100 });
     const [run] = distinctRuns(h.sandbox, 1);
-    h.sandbox.fault({ method: "DELETE", path: /\/runs\/shutdown/, latencyMs: 2_000 });
+    h.sandbox.fault({ method: "DELETE", path: new RegExp(`/runs/${run!.id}`), latencyMs: 2_000 });
     const res = await h.driver.command(`archive ${run!.id}`, { channel: OPS, user: ALICE });
     const sandbox = h.sandbox;
     await eventually(() => expect(sandbox.requests.map((r) => r.method)).toContain("DELETE"));
@@ -101,7 +101,7 @@ describe("stop() with acknowledged work in hand", () => {
   it("never sends the change after telling a cut-off command that nothing was changed", async () => {
     h = await startHarness({ drainMs: 100 });
     const [run] = distinctRuns(h.sandbox, 1);
-    h.sandbox.fault({ method: "GET", path: /\/runs\/shutdown/, latencyMs: 1_500 });
+    h.sandbox.fault({ method: "GET", path: new RegExp(`/runs/${run!.id}`), latencyMs: 1_500 });
     const res = await h.driver.command(`archive ${run!.id}`, { channel: OPS, user: ALICE });
     const sandbox = h.sandbox;
     await eventually(() => expect(sandbox.requests.map((r) => r.method)).toContain("GET"));
