@@ -1,6 +1,7 @@
 /** Shared helpers for the tasks end-to-end tests (not a test file). */
-import type { RecordedRequest } from "../../sandbox/tallyfy/server.ts";
+
 import type { FakeMessage, Json } from "../../sandbox/slack/types.ts";
+import type { RecordedRequest } from "../../sandbox/tallyfy/server.ts";
 import { eventually, type Harness } from "../support/harness.ts";
 
 export const OPS = "C0OPS";
