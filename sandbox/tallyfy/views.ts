@@ -79,6 +79,7 @@ function taskView(t: SandboxTask, runId: string) {
     run_id: runId,
     step_id: t.step_id,
     title: t.title,
+    task_type: t.task_type ?? "task",
     position: t.position,
     status: t.status,
     deadline: t.deadline,

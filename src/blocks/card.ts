@@ -3,7 +3,7 @@
  * Block Kit limits for any data Tallyfy can send.
  */
 import type { ActionsBlock, Button, KnownBlock, MrkdwnElement } from "@slack/types";
-import type { Run } from "../tallyfy/schemas.ts";
+import type { Run, TaskSummary } from "../tallyfy/schemas.ts";
 import { isPast, slackDate } from "./dates.ts";
 import {
   code,
@@ -19,6 +19,7 @@ import {
 import { ACTION } from "./ids.ts";
 import { usableUrl } from "./links.ts";
 import { type PersonRef, personLabel } from "./people.ts";
+import { encodeTaskClick, TASK_ACTION } from "./tasks/ids.ts";
 import { mrkdwnText, plainLine, truncate } from "./text.ts";
 
 export interface CardContext {
@@ -30,6 +31,8 @@ export interface CardContext {
   lastAction?: { text: string } | undefined;
   /** Trusted mrkdwn shown as a warning line under the title, e.g. "Already archived". */
   notice?: string | undefined;
+  /** The next task's assignees (nextTaskOf), as people. */
+  nextTaskAssignees?: PersonRef[] | undefined;
   now?: Date | undefined;
 }
 
@@ -79,7 +82,7 @@ function cardFields(run: Run, ctx: CardContext, now: Date): MrkdwnElement[] {
     field("Template", safeLine(run.checklist_title, 300)),
     field("Owner", personLabel(ctx.owner)),
     field("Due", dueValue(run, now, finished)),
-    field("Next task", nextTaskValue(run, now, finished)),
+    field("Next task", nextTaskValue(run, ctx, now, finished)),
     field("Created", slackDate(run.created_at)),
     field("Started by", personLabel(ctx.startedBy)),
   ];
@@ -102,13 +105,61 @@ function dueValue(run: Run, now: Date, finished: boolean): string {
   return overdue ? `${slackDate(run.due_date)} · :warning: overdue` : slackDate(run.due_date);
 }
 
-function nextTaskValue(run: Run, now: Date, finished: boolean): string {
-  const task = run.next_task;
-  if (!task) return run.status.toLowerCase().startsWith("complete") ? "All tasks done" : "—";
-  const title = safeLine(task.title, 300, "Untitled task");
-  if (!task.deadline) return title;
-  const late = !finished && isPast(task.deadline, now) ? " · :warning: overdue" : "";
-  return `${title}\nDue ${slackDate(task.deadline)}${late}`;
+const DONE_STATUSES = new Set(["completed", "complete", "auto-skipped", "skipped"]);
+
+/**
+ * The first open task by position: from the run's tasks when it was read `with=tasks` (they
+ * carry the task type), else Tallyfy's `next_task`.
+ */
+export function nextTaskOf(run: Run): TaskSummary | undefined {
+  if (run.tasks === null) return run.next_task ?? undefined;
+  return run.tasks
+    .filter((t) => !t.completed_at && !DONE_STATUSES.has(t.status ?? ""))
+    .sort((a, b) => (a.position ?? Infinity) - (b.position ?? Infinity))[0];
+}
+
+const ASSIGNEES_SHOWN = 5;
+
+function nextTaskValue(run: Run, ctx: CardContext, now: Date, finished: boolean): string {
+  const task = nextTaskOf(run);
+  if (!task) {
+    const allDone = run.status.toLowerCase().startsWith("complete") || run.tasks?.length;
+    return allDone ? "All tasks done" : "—";
+  }
+  const lines = [safeLine(task.title, 300, "Untitled task")];
+  const people = ctx.nextTaskAssignees ?? [];
+  if (people.length > 0) {
+    const shown = people.slice(0, ASSIGNEES_SHOWN).map((p) => personLabel(p));
+    const more = people.length - shown.length;
+    lines.push(more > 0 ? `${shown.join(", ")} +${more} more` : shown.join(", "));
+  }
+  if (task.deadline) {
+    const late = !finished && isPast(task.deadline, now) ? " · :warning: overdue" : "";
+    lines.push(`Due ${slackDate(task.deadline)}${late}`);
+  }
+  return lines.join("\n");
+}
+
+const TASK_ID = /^[0-9a-f]{32}$/;
+
+const NEXT_TASK_BUTTON: Record<string, { text: string; actionId: string }> = {
+  approval: { text: "Approve next task", actionId: TASK_ACTION.approve },
+  expiring: { text: "Acknowledge next task", actionId: TASK_ACTION.acknowledge },
+  expiring_email: { text: "Acknowledge next task", actionId: TASK_ACTION.acknowledge },
+};
+
+/** Complete (Approve, Acknowledge) the next task; Tallyfy decides whether the clicker may. */
+function nextTaskButton(run: Run): Button | undefined {
+  const task = nextTaskOf(run);
+  if (!task || isFinished(run.status) || run.status.toLowerCase() === "archived") return undefined;
+  // A button whose click could not name the task is worse than none.
+  if (!TASK_ID.test(task.id) || !TASK_ID.test(run.id)) return undefined;
+  const kind = NEXT_TASK_BUTTON[task.task_type ?? ""] ?? {
+    text: "Complete next task",
+    actionId: TASK_ACTION.complete,
+  };
+  const value = encodeTaskClick({ id: task.id, runId: run.id, oneOff: false }, { card: true });
+  return { type: "button", action_id: kind.actionId, text: label(kind.text), value };
 }
 
 /** "a, b, c +N more", within TAGS_MAX_CHARS. */
@@ -197,6 +248,8 @@ function cardActions(run: Run, runUrl: string): ActionsBlock {
       },
     });
   }
+  const next = nextTaskButton(run);
+  if (next) elements.push(next);
   elements.push(button("Refresh", ACTION.refresh, run.id));
   const url = usableUrl(runUrl);
   if (url) elements.push({ ...button("Open in Tallyfy", ACTION.open, run.id), url });

@@ -8,6 +8,7 @@ import { registerEdit } from "./edit/register.ts";
 import { registerLaunch } from "./launch/register.ts";
 import { registerList } from "./list/register.ts";
 import { registerSuggestions } from "./suggestions/register.ts";
+import { registerTasks } from "./tasks/register.ts";
 
 export function registerFeatures(app: App, bot: BotContext): void {
   registerCommands(app, bot);
@@ -17,4 +18,5 @@ export function registerFeatures(app: App, bot: BotContext): void {
   registerEdit(app, bot);
   registerConnect(app, bot);
   registerSuggestions(app, bot);
+  registerTasks(app, bot);
 }

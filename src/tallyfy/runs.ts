@@ -7,6 +7,9 @@ import { itemEnvelope, listEnvelope, runSchema } from "./schemas.ts";
 /** What a run's card needs: template, tasks, tags and the next task, plus kick-off values. */
 export const RUN_DETAIL_WITH = ["checklist", "tasks", "tags", "next_task"];
 
+/** Includes asked for with a launch (Tallyfy reads `with` on a POST as on a GET). */
+export const LAUNCH_WITH = ["tasks", "next_task"];
+
 const one = itemEnvelope(runSchema);
 const many = listEnvelope(runSchema);
 
@@ -36,7 +39,14 @@ export function createRunsService(ctx: ServiceContext): RunsService {
       const body = launchBody(input);
       return client.request(
         conn,
-        { method: "POST", path: orgPath(conn, "runs"), body, schema: one },
+        // The answer's tasks give the new card its next task without a second request.
+        {
+          method: "POST",
+          path: orgPath(conn, "runs"),
+          query: { with: LAUNCH_WITH.join(",") },
+          body,
+          schema: one,
+        },
         opts,
       );
     },

@@ -127,13 +127,33 @@ const runTagsSchema = unwrap(
   lenientArray(z.union([tagSchema, id.transform((t) => ({ id: t, title: t, color: null }))])),
 ).transform((v): Tag[] => v);
 
+/** A user id, or an `{id}` object: owners come both ways. */
+const ownerUserIds = z
+  .unknown()
+  .optional()
+  .transform((raw): number[] => {
+    const users = (raw as { users?: unknown } | null | undefined)?.users;
+    if (!Array.isArray(users)) return [];
+    return users
+      .map((u) => Number(typeof u === "object" && u !== null ? (u as { id?: unknown }).id : u))
+      .filter((n) => Number.isInteger(n));
+  });
+
 export const taskSummarySchema = z.object({
   id: id,
   title: z.string(),
   deadline: nullableString,
   status: nullableString,
+  position: nullableNumber,
+  /** Absent in some includes (next_task): the click reads the task and finds out. */
+  task_type: nullableString,
+  completed_at: nullableString,
+  /** Assigned Tallyfy user ids. */
+  owners: ownerUserIds,
 });
 export type TaskSummary = z.output<typeof taskSummarySchema>;
+
+const runTasks = unwrap(lenientArray(taskSummarySchema));
 
 const nextTaskSchema = unwrap(z.union([z.array(taskSummarySchema), taskSummarySchema]))
   .nullish()
@@ -184,6 +204,11 @@ export const runSchema = z.object({
   prevent_guest_comment: flag(false),
   tags: runTagsSchema,
   next_task: nextTaskSchema,
+  /** With `with=tasks`: every task, for the card's next task; null when not included. */
+  tasks: z
+    .unknown()
+    .optional()
+    .transform((raw): TaskSummary[] | null => (raw == null ? null : runTasks.parse(raw))),
   /** Not every response carries these; runs.update compares against them when present. */
   is_public: optionalFlag,
   starred: optionalFlag,

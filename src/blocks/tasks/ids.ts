@@ -48,6 +48,40 @@ export function encodeTaskRef(ref: TaskRef): string {
   return JSON.stringify({ t: ref.id, r: ref.runId ?? undefined, o: ref.oneOff ? 1 : undefined });
 }
 
+/**
+ * Where a task button sits, carried in its value next to the ref, for surfaces Slack does not
+ * send back on a click (an ephemeral message's blocks never come back): the private list's
+ * filter and page, or the status card.
+ */
+export interface TaskOrigin {
+  list?: TaskListState | undefined;
+  card?: boolean | undefined;
+}
+
+export function encodeTaskClick(ref: TaskRef, origin: TaskOrigin = {}): string {
+  const base = JSON.parse(encodeTaskRef(ref)) as Record<string, unknown>;
+  if (origin.list) base.l = `${origin.list.filter[0]}${origin.list.page}`;
+  if (origin.card) base.c = 1;
+  return JSON.stringify(base);
+}
+
+/** The ref and origin of a task button's value; undefined for anything malformed or foreign. */
+export function decodeTaskClick(
+  value: string | undefined,
+): { ref: TaskRef; origin: TaskOrigin } | undefined {
+  const ref = decodeTaskRef(value);
+  if (!ref) return undefined;
+  const raw = JSON.parse(value ?? "{}") as { l?: unknown; c?: unknown };
+  const origin: TaskOrigin = {};
+  const m = typeof raw.l === "string" ? /^([aot])(\d{1,4})$/.exec(raw.l) : null;
+  if (m) {
+    const filter = m[1] === "o" ? "overdue" : m[1] === "t" ? "today" : "all";
+    origin.list = { filter, page: Math.max(1, Number(m[2])) };
+  }
+  if (raw.c === 1) origin.card = true;
+  return { ref, origin };
+}
+
 /** The ref a value carries; undefined for anything malformed or foreign. */
 export function decodeTaskRef(value: string | undefined): TaskRef | undefined {
   if (!value) return undefined;

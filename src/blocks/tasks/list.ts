@@ -8,7 +8,7 @@ import type { Task } from "../../tallyfy/task-schemas.ts";
 import { parseInstant } from "../dates.ts";
 import { label, mrkdwn } from "../format.ts";
 import { encodeTaskListState, TASK_ACTION, type TaskFilter, type TaskListState } from "./ids.ts";
-import { type TaskLinks, taskRowBlocks } from "./row.ts";
+import { type DoneContext, doneRowBlocks, type TaskLinks, taskRowBlocks } from "./row.ts";
 import { type TaskGroup, taskGrouper } from "./when.ts";
 
 /** Two blocks a row: 10 rows, three group headings, title and footer stay near 30 blocks. */
@@ -21,6 +21,8 @@ export interface TaskListContext extends TaskLinks {
   timeZone?: string | undefined;
   /** Tallyfy had more than were fetched (the list stops at 100). */
   truncated?: boolean | undefined;
+  /** Tasks just acted on from this list: kept in place as "Completed by @you · time". */
+  done?: ReadonlyMap<string, DoneContext> | undefined;
 }
 
 const GROUPS: { key: TaskGroup; title: string }[] = [
@@ -49,7 +51,7 @@ export function renderTaskList(
   const groupOf = taskGrouper(now, ctx.timeZone);
   const order = (t: Task) => GROUPS.findIndex((g) => g.key === groupOf(t));
   const shown = tasks
-    .filter((t) => !t.isCompleted)
+    .filter((t) => !t.isCompleted || ctx.done?.has(t.id))
     .filter((t) => ctx.state.filter === "all" || groupOf(t) === ctx.state.filter)
     .sort((a, b) => order(a) - order(b) || byDeadline(a, b));
   const title = TITLES[ctx.state.filter];
@@ -58,11 +60,13 @@ export function renderTaskList(
   const totalPages = Math.ceil(shown.length / TASKS_PER_PAGE);
   const page = Math.min(Math.max(1, ctx.state.page), totalPages);
   const rows = shown.slice((page - 1) * TASKS_PER_PAGE, page * TASKS_PER_PAGE);
-  const counts = GROUPS.map((g) => ({ ...g, n: shown.filter((t) => groupOf(t) === g.key).length }));
-  const summary = counts
-    .filter((g) => g.n > 0)
-    .map((g) => `${g.n} ${g.key === "today" ? "due today" : g.key}`)
-    .join(" · ");
+  const open = shown.filter((t) => !ctx.done?.has(t.id));
+  const counts = GROUPS.map((g) => ({ ...g, n: open.filter((t) => groupOf(t) === g.key).length }));
+  const summary =
+    counts
+      .filter((g) => g.n > 0)
+      .map((g) => `${g.n} ${g.key === "today" ? "due today" : g.key}`)
+      .join(" · ") || "nothing left open";
 
   const blocks: KnownBlock[] = [{ type: "section", text: mrkdwn(`*${title}* · ${summary}`) }];
   let current: TaskGroup | undefined;
@@ -73,7 +77,12 @@ export function renderTaskList(
       const heading = GROUPS.find((g) => g.key === group)?.title ?? "";
       blocks.push({ type: "divider" }, { type: "section", text: mrkdwn(heading) });
     }
-    blocks.push(...taskRowBlocks(task, ctx, now));
+    const done = ctx.done?.get(task.id);
+    blocks.push(
+      ...(done
+        ? doneRowBlocks(task, ctx, done)
+        : taskRowBlocks(task, ctx, now, { list: ctx.state })),
+    );
   }
   blocks.push({ type: "divider" });
   const notes = [];

@@ -19,7 +19,14 @@ import {
   withAccessory,
 } from "../modals/modal.ts";
 import { mrkdwnText, plainLine } from "../text.ts";
-import { decodeTaskRef, encodeTaskRef, TASK_VIEW } from "./ids.ts";
+import {
+  decodeTaskClick,
+  decodeTaskRef,
+  encodeTaskClick,
+  encodeTaskRef,
+  TASK_VIEW,
+  type TaskOrigin,
+} from "./ids.ts";
 import { taskTitle } from "./row.ts";
 
 export type TaskDecision = "complete" | "approve" | "reject" | "acknowledge";
@@ -32,15 +39,23 @@ export interface TaskModalMeta {
   channel?: string | undefined;
   ts?: string | undefined;
   responseUrl?: string | undefined;
+  /** The private list's page, or the status card, the click came from. */
+  origin?: TaskOrigin | undefined;
+  /** The click came from a view (the App Home). */
+  fromView?: boolean | undefined;
 }
 
 export function encodeTaskModalMeta(m: TaskModalMeta): string {
+  const origin = JSON.parse(encodeTaskClick(m.ref, m.origin)) as { l?: string; c?: number };
   return JSON.stringify({
     r: encodeTaskRef(m.ref),
     d: m.decision,
     c: m.channel,
     t: m.ts,
     u: m.responseUrl && m.responseUrl.length <= 1500 ? m.responseUrl : undefined,
+    l: origin.l,
+    k: origin.c,
+    v: m.fromView ? 1 : undefined,
   });
 }
 
@@ -51,7 +66,18 @@ export function decodeTaskModalMeta(raw: string | undefined): TaskModalMeta | un
   const ref = decodeTaskRef(str(m.r));
   const decision = DECISIONS.find((d) => d === m.d);
   if (!ref || !decision) return undefined;
-  return { ref, decision, channel: str(m.c), ts: str(m.t), responseUrl: str(m.u) };
+  const origin = decodeTaskClick(
+    JSON.stringify({ ...JSON.parse(str(m.r) ?? "{}"), l: m.l, c: m.k }),
+  )?.origin;
+  return {
+    ref,
+    decision,
+    channel: str(m.c),
+    ts: str(m.t),
+    responseUrl: str(m.u),
+    ...(origin?.list || origin?.card ? { origin } : {}),
+    ...(m.v === 1 ? { fromView: true } : {}),
+  };
 }
 
 const SUBMIT: Record<TaskDecision, string> = {

@@ -11,6 +11,7 @@ import { mrkdwnLink, usableUrl } from "../links.ts";
 import { type PersonRef, personLabel } from "../people.ts";
 import {
   BUTTON_VALUE_MAX,
+  encodeTaskClick,
   encodeTaskRef,
   MORE_COMMENT,
   MORE_OPEN,
@@ -18,6 +19,7 @@ import {
   rowActionsBlockId,
   rowBlockId,
   TASK_ACTION,
+  type TaskOrigin,
 } from "./ids.ts";
 
 const SECTION_MAX = 3000;
@@ -82,9 +84,12 @@ function button(text: string, actionId: string, value: string, style?: Button["s
   };
 }
 
-/** Complete (task, email), Approve + Reject (approval), Acknowledge (expiring). */
-export function decisionButtons(task: Task): Button[] {
-  const value = encodeTaskRef(refOf(task));
+/**
+ * Complete (task, email), Approve + Reject (approval), Acknowledge (expiring). `origin` goes
+ * into the value for surfaces whose blocks a click does not bring back (the private list).
+ */
+export function decisionButtons(task: Task, origin?: TaskOrigin): Button[] {
+  const value = encodeTaskClick(refOf(task), origin);
   if (value.length > BUTTON_VALUE_MAX) return [];
   switch (task.task_type) {
     case "approval":
@@ -115,11 +120,16 @@ export function moreMenu(task: Task, links: TaskLinks): Overflow | undefined {
 }
 
 /** A row: the text section, then an actions block with the buttons and the overflow. */
-export function taskRowBlocks(task: Task, links: TaskLinks, now: Date): KnownBlock[] {
+export function taskRowBlocks(
+  task: Task,
+  links: TaskLinks,
+  now: Date,
+  origin?: TaskOrigin,
+): KnownBlock[] {
   const blocks: KnownBlock[] = [
     { type: "section", block_id: rowBlockId(task.id), text: mrkdwn(rowText(task, links, now)) },
   ];
-  const elements: ActionsBlock["elements"] = [...decisionButtons(task)];
+  const elements: ActionsBlock["elements"] = [...decisionButtons(task, origin)];
   const more = moreMenu(task, links);
   if (more) elements.push(more);
   if (elements.length) {

@@ -1,6 +1,6 @@
 /** Status cards: drawn from a run, posted to a channel, redrawn in place. */
 import type { BlockAction, RespondFn } from "@slack/bolt";
-import { type CardContext, renderStatusCard } from "../../blocks/card.ts";
+import { type CardContext, nextTaskOf, renderStatusCard } from "../../blocks/card.ts";
 import { slackDate } from "../../blocks/dates.ts";
 import { runUrl } from "../../blocks/links.ts";
 import type { BotContext } from "../../slack/context.ts";
@@ -43,23 +43,32 @@ async function withTagTitles(bot: BotContext, api: TallyfyApi, run: Run): Promis
   }
 }
 
+/** Assignees of the next task looked up for the card (it shows five and "+N more"). */
+const NEXT_TASK_PEOPLE = 5;
+
 export async function buildCard(
   bot: BotContext,
   api: TallyfyApi,
   given: Run,
   extra: Pick<CardContext, "lastAction" | "notice"> = {},
 ): Promise<RenderedMessage> {
-  const [run, owner, startedBy] = await Promise.all([
+  // People come from the cached user list: no request per person.
+  const ownerIds = nextTaskOf(given)?.owners ?? [];
+  const assigneeIds = ownerIds.slice(0, NEXT_TASK_PEOPLE);
+  const [run, owner, startedBy, assignees] = await Promise.all([
     withTagTitles(bot, api, given),
     bot.identity.personFor(api, given.owner_id),
     given.started_by === given.owner_id
       ? Promise.resolve(undefined)
       : bot.identity.personFor(api, given.started_by),
+    Promise.all(assigneeIds.map((id) => bot.identity.personFor(api, id))),
   ]);
   return renderStatusCard(run, {
     runUrl: runLink(bot, api.orgId, run.id),
     owner,
     startedBy: startedBy ?? owner,
+    // Those past the first few are only counted ("+3 more").
+    nextTaskAssignees: ownerIds.map((id, i) => assignees[i] ?? { name: `User ${id}` }),
     now: bot.now(),
     ...extra,
   }) as RenderedMessage;

@@ -12,6 +12,7 @@ import { openEdit } from "../edit/flow.ts";
 import { helpMessage } from "../help/flow.ts";
 import { openLaunch } from "../launch/flow.ts";
 import { list } from "../list/flow.ts";
+import { tasksCommand } from "../tasks/list.ts";
 import { parseCommand, parseRunRef } from "./parse.ts";
 import type { Subcommand } from "./table.ts";
 
@@ -57,6 +58,7 @@ const ROUTES: Record<Subcommand, Route> = {
     "activate",
     asActor((bot, i, actor, id) => actAndPost(bot, i, actor, "activate", id)),
   ),
+  tasks: asActor(tasksCommand),
   connect: (bot, i) => connect(bot, i),
   disconnect: (bot, i) => disconnect(bot, i),
   whoami: (bot, i) => whoami(bot, i),

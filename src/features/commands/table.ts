@@ -89,6 +89,15 @@ export const SUBCOMMAND_TABLE = [
     queued: true,
   },
   {
+    name: "tasks",
+    aliases: ["todo", "mytasks"],
+    group: "processes",
+    usage: "tasks [overdue|today|all]",
+    what: "Your tasks, privately: overdue, due today and upcoming, with Complete, Approve and Comment buttons.",
+    example: "tasks overdue",
+    queued: true,
+  },
+  {
     name: "connect",
     aliases: ["login"],
     group: "account",
