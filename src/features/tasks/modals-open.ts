@@ -16,6 +16,7 @@ import type { BotContext } from "../../slack/context.ts";
 import type { Interaction } from "../../slack/interaction.ts";
 import { openModal } from "../../slack/modal-io.ts";
 import { slackIdsFor } from "../../slack/people-map.ts";
+import { viewSealer } from "../../slack/sealed-metadata.ts";
 import type { Task } from "../../tallyfy/task-schemas.ts";
 import type { TaskRef } from "../../tallyfy/tasks.ts";
 import { alreadyDone, redrawDeps, replyTaskFailure, TASK_READ_WITH } from "./decide.ts";
@@ -73,7 +74,7 @@ export async function openTaskForm(
     taskUrl: taskLinks(bot, actor.api.orgId).taskUrl(task),
     slackUserIdsFor: (tallyfyIds) => tallyfyIds.flatMap((id) => slack.get(id) ?? []),
   });
-  await openModal(i, view, bot.logger);
+  await openModal(i, viewSealer(bot, i.userId)(view), bot.logger);
 }
 
 /** Reject asks for a reason first; an approval decided meanwhile is redrawn instead. */
@@ -101,7 +102,7 @@ export async function openRejectModal(
     return;
   }
   const meta = metaFor(surface, ref, "reject", i.responseUrl);
-  await openModal(i, rejectModal(task, meta), bot.logger);
+  await openModal(i, viewSealer(bot, i.userId)(rejectModal(task, meta)), bot.logger);
 }
 
 /** The overflow's Comment: a modal titled with the task. */
@@ -120,5 +121,5 @@ export async function openCommentModal(
     return;
   }
   const meta = metaFor(surface, ref, "complete", i.responseUrl);
-  await openModal(i, commentModal(task, meta), bot.logger);
+  await openModal(i, viewSealer(bot, i.userId)(commentModal(task, meta)), bot.logger);
 }

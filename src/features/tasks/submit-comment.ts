@@ -70,7 +70,7 @@ const keep = (form: FormSubmission<unknown>) => (notice: Notice) =>
 export const commentSpec: FormSpec<TaskModalMeta> = {
   what: "task comment",
   again: "post it",
-  decode: (view) => decodeTaskModalMeta(view.private_metadata),
+  decode: (metadata) => decodeTaskModalMeta(metadata),
   workingView: () =>
     messageModal("Comment on task", "info", ":hourglass_flowing_sand: Posting your comment…"),
   submit: async (bot, form): Promise<SubmitOutcome> => {
@@ -113,7 +113,7 @@ export function rejectSpec(hooks: TaskHooks): FormSpec<TaskModalMeta> {
   return {
     what: "task reject",
     again: "reject it",
-    decode: (view) => decodeTaskModalMeta(view.private_metadata),
+    decode: (metadata) => decodeTaskModalMeta(metadata),
     workingView: () =>
       messageModal("Reject", "info", ":hourglass_flowing_sand: Recording the rejection…"),
     submit: async (bot, form): Promise<SubmitOutcome> => {

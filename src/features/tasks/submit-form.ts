@@ -105,7 +105,7 @@ export function taskFormSpec(hooks: TaskHooks): FormSpec<TaskModalMeta> {
   return {
     what: "task form",
     again: "submit",
-    decode: (view) => (view.submit ? decodeTaskModalMeta(view.private_metadata) : undefined),
+    decode: (metadata, view) => (view.submit ? decodeTaskModalMeta(metadata) : undefined),
     workingView: () =>
       messageModal(
         "Complete task",
