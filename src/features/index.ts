@@ -5,9 +5,12 @@ import { registerCard } from "./card/register.ts";
 import { registerCommands } from "./commands/register.ts";
 import { registerConnect } from "./connect/register.ts";
 import { registerEdit } from "./edit/register.ts";
+import { registerHome } from "./home/register.ts";
 import { registerLaunch } from "./launch/register.ts";
 import { registerList } from "./list/register.ts";
+import { registerShortcuts } from "./shortcuts/register.ts";
 import { registerSuggestions } from "./suggestions/register.ts";
+import { registerUnfurl } from "./unfurl/register.ts";
 
 export function registerFeatures(app: App, bot: BotContext): void {
   registerCommands(app, bot);
@@ -17,4 +20,7 @@ export function registerFeatures(app: App, bot: BotContext): void {
   registerEdit(app, bot);
   registerConnect(app, bot);
   registerSuggestions(app, bot);
+  registerUnfurl(app, bot);
+  registerHome(app, bot);
+  registerShortcuts(app, bot);
 }

@@ -41,15 +41,48 @@ export interface LaunchMeta {
   channelId?: string | undefined;
   /** One per form render: a repeated submit of the same form never launches twice. */
   nonce?: string | undefined;
+  /** A message shortcut: the card goes in this message's thread (in `channelId`). */
+  threadTs?: string | undefined;
+  /** Prefilled summary (a message shortcut: the message's text and permalink). */
+  summary?: string | undefined;
+  /** Opened from the Home tab, which is redrawn after the launch. */
+  fromHome?: boolean | undefined;
 }
 
+/** A prefilled summary kept in private_metadata (3000 characters) with room for the rest. */
+export const PREFILL_SUMMARY_MAX = 1500;
+const PRIVATE_METADATA_MAX = 3000;
+
 export function encodeLaunchMeta(m: LaunchMeta): string {
-  return JSON.stringify({ t: m.templateId, c: m.channelId, n: m.nonce });
+  const encode = (summary: string | undefined) =>
+    JSON.stringify({
+      t: m.templateId,
+      c: m.channelId,
+      n: m.nonce,
+      th: m.threadTs,
+      s: summary,
+      h: m.fromHome ? 1 : undefined,
+    });
+  let summary = m.summary?.slice(0, PREFILL_SUMMARY_MAX);
+  let out = encode(summary);
+  // Escapes can double a summary's length in JSON: shorten it until the whole fits.
+  while (summary && out.length > PRIVATE_METADATA_MAX) {
+    summary = summary.slice(0, Math.max(0, summary.length - (out.length - PRIVATE_METADATA_MAX)));
+    out = encode(summary || undefined);
+  }
+  return out;
 }
 
 export function decodeLaunchMeta(raw: string | undefined): LaunchMeta {
   const m = parseMetadata(raw);
-  return { templateId: str(m.t), channelId: str(m.c), nonce: str(m.n) };
+  return {
+    templateId: str(m.t),
+    channelId: str(m.c),
+    nonce: str(m.n),
+    threadTs: str(m.th),
+    summary: str(m.s),
+    fromHome: m.h === 1 ? true : undefined,
+  };
 }
 
 export function templateOption(t: Pick<TemplateSummary, "id" | "title">): PlainTextOption {
