@@ -83,7 +83,9 @@ describe("message shortcut", () => {
     expect(post.args.thread_ts).toBe(message.ts);
     expect(post.args.channel).toBe(OPS);
     const launch = h.sandbox.requests.find((r) => r.method === "POST" && r.path.endsWith("/runs"));
-    expect((launch?.body as { summary?: string }).summary).toContain("The export job failed again");
+    expect((launch?.body as { summary?: string } | undefined)?.summary).toContain(
+      "The export job failed again",
+    );
   });
 
   it("posts to the channel itself, not the thread, when the person picks another channel", async () => {
