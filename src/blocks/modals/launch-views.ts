@@ -10,6 +10,7 @@ import {
   contextLine,
   FORM_NOTICE_BLOCK,
   linkButton,
+  METADATA_MAX,
   MODAL_MAX_BLOCKS,
   modal,
   noticeBlocks,
@@ -45,13 +46,12 @@ export interface LaunchMeta {
   threadTs?: string | undefined;
   /** Prefilled summary (a message shortcut: the message's text and permalink). */
   summary?: string | undefined;
-  /** Opened from the Home tab, which is redrawn after the launch. */
+  /** Opened from Home, which is redrawn after the launch. */
   fromHome?: boolean | undefined;
 }
 
 /** A prefilled summary kept in private_metadata (3000 characters) with room for the rest. */
 export const PREFILL_SUMMARY_MAX = 1500;
-const PRIVATE_METADATA_MAX = 3000;
 
 export function encodeLaunchMeta(m: LaunchMeta): string {
   const encode = (summary: string | undefined) =>
@@ -66,9 +66,10 @@ export function encodeLaunchMeta(m: LaunchMeta): string {
   let summary = m.summary?.slice(0, PREFILL_SUMMARY_MAX);
   let out = encode(summary);
   // Escapes can double a summary's length in JSON: shorten it until the whole fits.
-  while (summary && out.length > PRIVATE_METADATA_MAX) {
-    summary = summary.slice(0, Math.max(0, summary.length - (out.length - PRIVATE_METADATA_MAX)));
-    out = encode(summary || undefined);
+  while (summary && out.length > METADATA_MAX) {
+    const keep = Math.max(0, summary.length - (out.length - METADATA_MAX));
+    summary = summary.slice(0, keep) || undefined;
+    out = encode(summary);
   }
   return out;
 }
