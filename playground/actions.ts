@@ -132,6 +132,8 @@ function ownView(c: ActionContext, viewId: string, userId: string) {
 
 function targetOf(body: Json): Target {
   if (typeof body.viewId === "string") return { viewId: body.viewId };
+  if (typeof body.unfurl === "string")
+    return { channel: str(body.channel, "channel"), ts: str(body.ts, "ts"), unfurl: body.unfurl };
   return { channel: str(body.channel, "channel"), ts: str(body.ts, "ts") };
 }
 

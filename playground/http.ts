@@ -10,6 +10,7 @@ import type { SlackDriver } from "../sandbox/slack/driver.ts";
 import type { ChangeEvent, FakeSlack, Json } from "../sandbox/slack/fake-slack.ts";
 import { closeView, interact, runCommand, submitView, suggest } from "./actions.ts";
 import { BadRequest, pageState, playUser } from "./state.ts";
+import { compose, openHome, say } from "./surfaces.ts";
 
 export interface PageContext {
   slack: FakeSlack;
@@ -35,6 +36,9 @@ const POSTS: Record<string, PostHandler> = {
   "/play/submit": submitView,
   "/play/close": closeView,
   "/play/suggest": suggest,
+  "/play/home": openHome,
+  "/play/compose": compose,
+  "/play/say": say,
 };
 
 export interface PageHandler {
@@ -58,7 +62,8 @@ export function createPageHandler(context: () => PageContext | undefined): PageH
     if (!c) return sendJson(res, 503, { ok: false, error: "starting up" });
     if (req.method === "GET" && path === "/play/state") {
       const user = playUser(c.slack, url.searchParams.get("user"));
-      return sendJson(res, 200, pageState(c.slack, user.id, url.searchParams.get("channel")));
+      const at = url.searchParams;
+      return sendJson(res, 200, pageState(c.slack, user.id, at.get("channel"), at.get("composer")));
     }
     if (req.method === "GET" && path === "/play/events") return openStream(c, req, res);
     const post = POSTS[path];

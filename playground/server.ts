@@ -99,6 +99,8 @@ export async function startPlayground(opts: PlaygroundOptions = {}): Promise<Pla
       botUrl: `http://127.0.0.1:${botPort}/slack/events`,
       signingSecret,
       slack,
+      // The manifest's unfurl_domains: the Tallyfy web app's host.
+      unfurlDomains: [new URL(config.tallyfy.webUrl).hostname],
     });
     ctx.page = { slack, driver };
     return {

@@ -24,6 +24,15 @@ export interface PageMessage {
   ephemeral: boolean;
   edited: boolean;
   threadTs: string | undefined;
+  /** App unfurls under the message, by URL. */
+  unfurls: Record<string, Json>;
+}
+
+/** What the app attached to links still in the composer (only its writer sees it). */
+export interface PageComposer {
+  unfurlId: string;
+  unfurls: Record<string, Json>;
+  authPrompt: { text?: string | undefined; blocks?: Json[] | undefined } | null;
 }
 
 export interface PageView {
@@ -46,6 +55,9 @@ export interface PageState {
   channels: PageChannel[];
   messages: PageMessage[];
   view: PageView | null;
+  /** The app's Home tab as last published for this user. */
+  home: { id: string; view: Json } | null;
+  composer: PageComposer | null;
 }
 
 export function playUser(slack: FakeSlack, id: unknown): FakeUser {
@@ -62,7 +74,12 @@ export function visibleChannels(slack: FakeSlack, userId: string): FakeChannel[]
   );
 }
 
-export function pageState(slack: FakeSlack, userId: string, channelId: unknown): PageState {
+export function pageState(
+  slack: FakeSlack,
+  userId: string,
+  channelId: unknown,
+  composerId?: string | null,
+): PageState {
   const channels = visibleChannels(slack, userId);
   const first = channels.find((c) => !c.isIm && c.members.includes(userId)) ?? channels[0];
   const channel = channels.find((c) => c.id === channelId) ?? first;
@@ -80,8 +97,11 @@ export function pageState(slack: FakeSlack, userId: string, channelId: unknown):
         ephemeral: m.ephemeralTo !== undefined,
         edited: m.updatedAt !== undefined,
         threadTs: m.threadTs,
+        unfurls: m.unfurls ?? {},
       }),
     );
+  const home = slack.homeView(userId);
+  const composer = composerId ? slack.composer(composerId) : undefined;
   const open = slack.openView(userId);
   return {
     team: TEAM.name,
@@ -110,6 +130,15 @@ export function pageState(slack: FakeSlack, userId: string, channelId: unknown):
           depth: open.stack.length,
         }
       : null,
+    home: home ? { id: home.id, view: home.view } : null,
+    composer:
+      composer && composer.userId === userId
+        ? {
+            unfurlId: composer.unfurlId,
+            unfurls: composer.unfurls,
+            authPrompt: composer.authPrompt ?? null,
+          }
+        : null,
   };
 }
 

@@ -4,10 +4,15 @@ import { renderBlocks } from "./blocks.js";
 import { h, post, toast } from "./dom.js";
 import { createModalHost } from "./modal.js";
 import { directory, renderMrkdwn } from "./mrkdwn.js";
+import { renderComposerPreview, renderHomeTab, renderUnfurls } from "./surfaces.js";
 
 const params = new URLSearchParams(location.search);
 let me = params.get("user") || "U0ALICE";
 let channel = params.get("channel") || "";
+/** In the app's DM: its Home tab or its Messages tab. */
+let tab = params.get("tab") === "home" ? "home" : "messages";
+/** Links typed in the composer and shared with the app (its unfurl_id). */
+let composerId = "";
 let state = null;
 let seq = 0;
 /** Messages only this page shows (Slackbot's answers to what the app never saw). */
@@ -21,7 +26,7 @@ const modal = createModalHost({ root: $("modal-root"), me: () => me, channel: ()
 async function refresh() {
   const mine = ++seq;
   const res = await fetch(
-    `/play/state?user=${encodeURIComponent(me)}&channel=${encodeURIComponent(channel)}`,
+    `/play/state?user=${encodeURIComponent(me)}&channel=${encodeURIComponent(channel)}&composer=${encodeURIComponent(composerId)}`,
   ).catch(() => null);
   if (!res) return; // the playground stopped; EventSource reconnects and refreshes again
   if (!res.ok) {
@@ -32,12 +37,51 @@ async function refresh() {
   if (mine !== seq) return;
   state = next;
   channel = state.channel;
-  history.replaceState(null, "", `?user=${me}&channel=${channel}`);
+  history.replaceState(
+    null,
+    "",
+    `?user=${me}&channel=${channel}${tab === "home" ? "&tab=home" : ""}`,
+  );
   directory.users = new Map(state.users.map((u) => [u.id, u]));
   directory.channels = new Map(state.channels.map((c) => [c.id, c]));
   renderSidebar();
   renderMessages();
+  renderTabs();
+  $("composer-preview").replaceChildren(...renderComposerPreview(state.composer));
   modal.show(state.view);
+}
+
+/** The app's DM has two tabs; Home replaces the messages and the composer. */
+function renderTabs() {
+  const current = directory.channels.get(channel);
+  const onHome = Boolean(current?.isIm) && tab === "home";
+  $("tabs").hidden = !current?.isIm;
+  for (const b of $("tabs").querySelectorAll(".tab")) {
+    const selected = b.dataset.tab === (onHome ? "home" : "messages");
+    b.classList.toggle("current", selected);
+    b.setAttribute("aria-pressed", String(selected));
+  }
+  $("home").hidden = !onHome;
+  $("messages").hidden = onHome;
+  $("composer").hidden = onHome;
+  document.querySelector(".composer-hint").hidden = onHome;
+  if (onHome) {
+    $("empty").hidden = true;
+    $("home").replaceChildren(renderHomeTab(state.home, me));
+  }
+}
+
+async function openTab(next) {
+  tab = next;
+  if (tab === "home") {
+    const answer = await post("/play/home", { user: me });
+    if (!answer.ok) toast(answer.error ?? "The app did not answer.");
+  }
+  await refresh();
+}
+
+for (const b of $("tabs").querySelectorAll(".tab")) {
+  b.addEventListener("click", () => void openTab(b.dataset.tab));
 }
 
 let pending;
@@ -103,7 +147,7 @@ function renderMessages() {
   const existing = new Map([...list.children].map((el) => [el.dataset.ts, el]));
   let added = false;
   const nodes = items.map((m) => {
-    const key = JSON.stringify([m.text, m.blocks, m.edited]);
+    const key = JSON.stringify([m.text, m.blocks, m.edited, m.unfurls]);
     const old = existing.get(m.ts);
     if (old && old.dataset.key === key) return old;
     const el = renderMessage(m);
@@ -201,6 +245,18 @@ function renderMessage(m) {
           : null,
       ),
       content,
+      renderUnfurls(m.unfurls, async (url, block, element, payload) => {
+        const answer = await post("/play/click", {
+          user: me,
+          channel: m.channel ?? channel,
+          ts: m.ts,
+          unfurl: url,
+          blockId: block.block_id,
+          actionId: element.action_id,
+          ...payload,
+        });
+        if (!answer.ok) toast(answer.error ?? "Something went wrong.");
+      }),
     ),
   );
 }
@@ -223,12 +279,39 @@ $("composer").addEventListener("submit", async (e) => {
   const text = input.value.trim();
   if (!text) return;
   input.value = "";
+  composerId = "";
+  $("composer-preview").replaceChildren();
   if (!text.startsWith("/")) {
-    note("Messages aren't posted in the playground. Type a slash command, e.g. `/tallyfy help`.");
+    const said = await post("/play/say", { user: me, channel, text });
+    if (!said.ok) note(said.error ?? "The message couldn't be sent.");
     return;
   }
   const answer = await post("/play/command", { user: me, channel, text });
   if (!answer.ok) note(answer.error ?? `${text.split(/\s/)[0]} failed.`);
+});
+
+// Links typed in the composer are shared with the app before the message is sent (Slack's
+// composer unfurls): once typing pauses, if the text has a link the preview is asked for.
+let typing;
+let lastComposed = "";
+$("composer-input").addEventListener("input", (e) => {
+  clearTimeout(typing);
+  const text = e.target.value;
+  typing = setTimeout(async () => {
+    if (text.startsWith("/") || !/https?:\/\/\S/.test(text) || text === lastComposed) {
+      if (!/https?:\/\/\S/.test(text)) {
+        composerId = "";
+        $("composer-preview").replaceChildren();
+      }
+      return;
+    }
+    lastComposed = text;
+    const answer = await post("/play/compose", { user: me, channel, text });
+    if (answer.ok && answer.unfurlId) {
+      composerId = answer.unfurlId;
+      scheduleRefresh();
+    }
+  }, 300);
 });
 
 $("composer-input").addEventListener("keydown", (e) => {
@@ -240,6 +323,7 @@ $("composer-input").addEventListener("keydown", (e) => {
 
 $("user").addEventListener("change", (e) => {
   me = e.target.value;
+  composerId = "";
   void refresh();
 });
 

@@ -1,4 +1,14 @@
 import {
+  eventEnvelope,
+  globalShortcutPayload,
+  homeOpenedEvent,
+  linkSharedEvent,
+  linksIn,
+  messageShortcutPayload,
+  newEventId,
+  onDomains,
+} from "./event-payloads.ts";
+import {
   actionTs,
   basePayload,
   channelName,
@@ -17,7 +27,7 @@ import {
   type StateInput,
   toStateValue,
 } from "./state.ts";
-import type { FakeMessage, FakeSlack, FakeView, Json } from "./types.ts";
+import type { FakeComposer, FakeMessage, FakeSlack, FakeView, Json } from "./types.ts";
 
 export { signSlackRequest } from "./signing.ts";
 export type { StateInput } from "./state.ts";
@@ -35,6 +45,22 @@ export interface SlackDriverOptions {
   defaultUser?: string;
   /** Slack gives up on an ack after 3 s and ignores its body; so does the driver. */
   ackTimeoutMs?: number;
+  /** The app's `unfurl_domains`: links on them in messages reach the app as link_shared. */
+  unfurlDomains?: string[];
+}
+
+/** A signed Events API delivery and its answer. */
+export interface EventResult extends DriverResult {
+  eventId: string;
+  envelope: Json;
+}
+
+export interface EventOptions {
+  /** Reuse an event id (Slack's retries carry the first delivery's). */
+  eventId?: string | undefined;
+  /** Sent as X-Slack-Retry-Num (and X-Slack-Retry-Reason, default http_timeout). */
+  retryNum?: number | undefined;
+  retryReason?: string | undefined;
 }
 
 /** The bot's HTTP answer (the ack). */
@@ -71,6 +97,8 @@ export interface SuggestResult extends DriverResult {
 
 export type Target =
   | { channel: string; ts: string }
+  /** An app unfurl of `unfurl` (the exact URL) attached to a message. */
+  | { channel: string; ts: string; unfurl: string }
   | { viewId: string }
   | { ephemeral: FakeMessage };
 
@@ -87,6 +115,7 @@ export class SlackDriver {
   readonly appId: string;
   readonly defaultUser: string;
   readonly ackTimeoutMs: number;
+  readonly unfurlDomains: readonly string[];
   private readonly signingSecret: string;
 
   constructor(opts: SlackDriverOptions) {
@@ -98,6 +127,114 @@ export class SlackDriver {
     this.appId = opts.appId ?? BOT.appId;
     this.defaultUser = opts.defaultUser ?? ALICE.id;
     this.ackTimeoutMs = opts.ackTimeoutMs ?? 3000;
+    this.unfurlDomains = opts.unfurlDomains ?? [];
+  }
+
+  /** A signed Events API delivery of `event` (a retry when `retryNum` is set). */
+  async event(event: Json, opts: EventOptions = {}): Promise<EventResult> {
+    const eventId = opts.eventId ?? newEventId();
+    const envelope = eventEnvelope(this.ctx(this.defaultUser), event, eventId);
+    const headers: Record<string, string> = {};
+    let timestamp: number | undefined;
+    if (opts.retryNum !== undefined) {
+      headers["X-Slack-Retry-Num"] = String(opts.retryNum);
+      headers["X-Slack-Retry-Reason"] = opts.retryReason ?? "http_timeout";
+      // Slack retries later, so the signature differs; a retry in the same second as the first
+      // delivery would be a byte-identical replay, which the bot refuses before any de-dup.
+      timestamp = Math.floor(Date.now() / 1000) + opts.retryNum;
+    }
+    const res = await this.signedPost(JSON.stringify(envelope), "application/json", {
+      headers,
+      ...(timestamp ? { timestamp } : {}),
+    });
+    return { ...res, eventId, envelope };
+  }
+
+  /**
+   * `user` posts `text` in `channel` (in a thread with `threadTs`). Links on the app's unfurl
+   * domains reach the app as one link_shared event, as in Slack.
+   */
+  async say(
+    text: string,
+    opts: UserOpt & { channel?: string; threadTs?: string; unfurlDomains?: string[] } = {},
+  ): Promise<{ message: FakeMessage; shared?: EventResult | undefined }> {
+    const user = this.userOf(opts.user);
+    const message = this.slack.postUserMessage({
+      channel: opts.channel ?? "C0OPS",
+      user: user.id,
+      text,
+      ...(opts.threadTs ? { threadTs: opts.threadTs } : {}),
+    });
+    const urls = linksIn(text).filter((u) =>
+      onDomains(u, opts.unfurlDomains ?? this.unfurlDomains),
+    );
+    if (urls.length === 0) return { message };
+    const channel = this.slack.channel(message.channel);
+    const event = linkSharedEvent({
+      user: user.id,
+      channel: message.channel,
+      messageTs: message.ts,
+      urls,
+      unfurlId: `${message.channel}.${message.ts}.${newEventId()}`,
+      source: "conversations_history",
+      threadTs: opts.threadTs,
+      isBotUserMember: Boolean(channel?.botMember),
+    });
+    return { message, shared: await this.event(event) };
+  }
+
+  /** `user` types `text` into the composer in `channel`: its app links go out as link_shared. */
+  async compose(
+    text: string,
+    opts: UserOpt & { channel?: string; unfurlDomains?: string[] } & EventOptions = {},
+  ): Promise<{ composer?: FakeComposer | undefined; shared?: EventResult | undefined }> {
+    const user = this.userOf(opts.user);
+    const urls = linksIn(text).filter((u) =>
+      onDomains(u, opts.unfurlDomains ?? this.unfurlDomains),
+    );
+    if (urls.length === 0) return {};
+    const channel = this.slack.channel(opts.channel ?? "C0OPS");
+    if (!channel) throw new Error(`fake slack: no channel ${opts.channel}`);
+    const composer = this.slack.newComposer({ userId: user.id, channel: channel.id, text, urls });
+    const event = linkSharedEvent({
+      user: user.id,
+      channel: "COMPOSER",
+      messageTs: composer.unfurlId,
+      urls,
+      unfurlId: composer.unfurlId,
+      source: "composer",
+      isBotUserMember: channel.botMember,
+    });
+    return { composer, shared: await this.event(event, opts) };
+  }
+
+  /** `user` opens the app's Home tab (or `tab: "messages"`). */
+  async openHome(opts: UserOpt & { tab?: string } & EventOptions = {}): Promise<EventResult> {
+    const user = this.userOf(opts.user);
+    const dm = this.slack.channel(user.id);
+    const home = this.slack.homeView(user.id);
+    return this.event(homeOpenedEvent(user.id, dm?.id ?? "", opts.tab ?? "home", home), opts);
+  }
+
+  /** A global shortcut chosen from the shortcuts menu. */
+  async shortcut(callbackId: string, opts: UserOpt = {}): Promise<DriverResult> {
+    const user = this.userOf(opts.user);
+    const trigger = this.slack.triggerId({ userId: user.id });
+    return this.postPayload(globalShortcutPayload(this.ctx(user.id), callbackId, trigger));
+  }
+
+  /** A message shortcut chosen from a message's "More actions" menu. */
+  async messageShortcut(
+    callbackId: string,
+    target: { channel: string; ts: string },
+    opts: UserOpt = {},
+  ): Promise<DriverResult> {
+    const user = this.userOf(opts.user);
+    const msg = this.slack.message(target.channel, target.ts);
+    if (!msg || msg.ephemeralTo)
+      throw new Error(`fake slack: no message ${target.channel}/${target.ts} to act on`);
+    const trigger = this.slack.triggerId({ userId: user.id });
+    return this.postPayload(messageShortcutPayload(this.ctx(user.id), callbackId, msg, trigger));
   }
 
   /**
@@ -286,7 +423,7 @@ export class SlackDriver {
   async signedPost(
     body: string,
     contentType: string,
-    opts: { timestamp?: number; signature?: string } = {},
+    opts: { timestamp?: number; signature?: string; headers?: Record<string, string> } = {},
   ): Promise<DriverResult> {
     const timestamp = opts.timestamp ?? Math.floor(Date.now() / 1000);
     const signature = opts.signature ?? signSlackRequest(this.signingSecret, timestamp, body);
@@ -298,6 +435,7 @@ export class SlackDriver {
         "X-Slack-Request-Timestamp": String(timestamp),
         "X-Slack-Signature": signature,
         "User-Agent": "Slackbot 1.0 (+https://api.slack.com/robots)",
+        ...opts.headers,
       },
       body,
     });
@@ -350,6 +488,7 @@ export class SlackDriver {
     const ref = "ephemeral" in target ? target.ephemeral : target;
     const msg = this.slack.message(ref.channel, ref.ts);
     if (!msg) throw new Error(`fake slack: no message ${ref.channel}/${ref.ts}`);
+    if ("unfurl" in target) return this.unfurlSurface(msg, target.unfurl, userOpt);
     const userId = this.userOf(userOpt ?? msg.ephemeralTo).id;
     if (msg.ephemeralTo && msg.ephemeralTo !== userId)
       throw new Error(`fake slack: ${userId} cannot see ${msg.ephemeralTo}'s ephemeral message`);
@@ -359,6 +498,31 @@ export class SlackDriver {
       state: msg.state.values,
       userId,
       payload: messageSurface(ctx, msg),
+    };
+  }
+
+  /** Buttons in an app unfurl: Slack says "message_attachment" and names the URL. */
+  private unfurlSurface(msg: FakeMessage, url: string, userOpt: string | undefined): Surface {
+    const unfurl = msg.unfurls?.[url];
+    if (!unfurl) throw new Error(`fake slack: no unfurl of ${url} on ${msg.channel}/${msg.ts}`);
+    const userId = this.userOf(userOpt).id;
+    const base = messageSurface(this.ctx(userId), msg);
+    return {
+      blocks: unfurl.blocks ?? [],
+      state: {},
+      userId,
+      payload: {
+        ...base,
+        container: {
+          type: "message_attachment",
+          message_ts: msg.ts,
+          attachment_id: 1,
+          channel_id: msg.channel,
+          is_ephemeral: false,
+          is_app_unfurl: true,
+          app_unfurl_url: url,
+        },
+      },
     };
   }
 

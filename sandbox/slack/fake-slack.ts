@@ -36,7 +36,14 @@ export interface FakeSlackOptions {
 }
 
 /** Form fields that @slack/web-api JSON-encodes (it sends objects as JSON strings). */
-const JSON_FIELDS = new Set(["blocks", "attachments", "view", "metadata", "unfurls"]);
+const JSON_FIELDS = new Set([
+  "blocks",
+  "attachments",
+  "view",
+  "metadata",
+  "unfurls",
+  "user_auth_blocks",
+]);
 const DEFAULT_WAIT_MS = 5000;
 
 /**
@@ -193,6 +200,20 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       return r.status === 200 ? undefined : r.text;
     },
     closeView: (viewId) => ws.closeView(viewId),
+    homeView: (userId) => ws.homeView(userId),
+    postUserMessage: (m) => {
+      const channel = ws.resolveChannel(m.channel);
+      if (!channel) throw new Error(`fake slack: no channel ${m.channel}`);
+      return ws.addMessage({
+        channel: channel.id,
+        user: m.user,
+        text: m.text,
+        blocks: [],
+        threadTs: m.threadTs,
+      });
+    },
+    newComposer: (c) => ws.newComposer(c),
+    composer: (unfurlId) => ws.composers.get(unfurlId),
     reset: () => {
       calls.length = 0;
       responses.length = 0;

@@ -1,5 +1,6 @@
 import { checkMessage, formatProblem } from "./block-kit.ts";
 import { BOT, TEAM } from "./seed.ts";
+import { publishHome, unfurl } from "./surfaces.ts";
 import type { FakeChannel, FakeMessage, FakeUser, Json } from "./types.ts";
 import { SlackApiError, type Workspace } from "./workspace.ts";
 
@@ -93,6 +94,10 @@ export const METHODS: Record<string, Handler> = {
     const userId = ws.useTrigger(args.trigger_id);
     return { view: ws.pushView(userId, view).view };
   },
+
+  "views.publish": publishHome,
+
+  "chat.unfurl": unfurl,
 
   "views.update": (ws, args) => {
     const fv = ws.findView(args.view_id, args.external_id);

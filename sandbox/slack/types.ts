@@ -43,6 +43,22 @@ export interface FakeMessage {
   updatedAt?: number | undefined;
   /** Message state (inputs in message blocks), as sent in block_actions. */
   state: { values: Json };
+  /** App unfurls attached by chat.unfurl, keyed by the exact URL (a later call replaces one). */
+  unfurls?: Record<string, Json> | undefined;
+}
+
+/** Links typed in a user's message composer, shared with the app before the message is sent. */
+export interface FakeComposer {
+  unfurlId: string;
+  userId: string;
+  /** Where the composer is (the channel the user is writing in). */
+  channel: string;
+  text: string;
+  urls: string[];
+  /** What chat.unfurl attached, keyed by URL. */
+  unfurls: Record<string, Json>;
+  /** chat.unfurl's user_auth_* prompt, shown to the composer's user only. */
+  authPrompt?: { text?: string | undefined; blocks?: Json[] | undefined } | undefined;
 }
 
 export interface FakeView {
@@ -104,6 +120,8 @@ export type ChangeEvent =
   | { kind: "view_updated"; viewId: string; userId: string }
   | { kind: "view_closed"; viewId: string; userId: string }
   | { kind: "channel_joined"; channel: string }
+  | { kind: "home_published"; userId: string; viewId: string }
+  | { kind: "composer_unfurled"; unfurlId: string; userId: string }
   | { kind: "reset" };
 
 export interface FakeSlack {
@@ -148,6 +166,18 @@ export interface FakeSlack {
    * command's channel; does not use up the response_url. Returns a problem, if Slack would fail.
    */
   applyCommandAck(responseUrl: string, body: Json): string | undefined;
+  /** The user's published Home tab (views.publish), if any. */
+  homeView(userId: string): FakeView | undefined;
+  /** A message a person (not the app) posts, e.g. one with links to unfurl. */
+  postUserMessage(m: {
+    channel: string;
+    user: string;
+    text: string;
+    threadTs?: string;
+  }): FakeMessage;
+  /** Links typed in `userId`'s composer: the unfurl_id chat.unfurl answers to. */
+  newComposer(c: { userId: string; channel: string; text: string; urls: string[] }): FakeComposer;
+  composer(unfurlId: string): FakeComposer | undefined;
   /** Close a view (the user pressed Cancel / X); returns the closed ids. */
   closeView(viewId: string): string[];
   reset(): void;

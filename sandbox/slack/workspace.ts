@@ -5,6 +5,7 @@ import { BOT, SEED_CHANNELS, SEED_USERS, TEAM } from "./seed.ts";
 import type {
   ChangeEvent,
   FakeChannel,
+  FakeComposer,
   FakeMessage,
   FakeUser,
   FakeView,
@@ -55,6 +56,10 @@ export class Workspace {
   users: FakeUser[] = [];
   channels: FakeChannel[] = [];
   readonly views = new Map<string, FakeView>();
+  /** Each user's Home tab: user id -> view id (the view itself is in `views`). */
+  readonly homes = new Map<string, string>();
+  /** Composer link shares by unfurl_id. */
+  readonly composers = new Map<string, FakeComposer>();
   readonly triggerTtlMs: number;
   private readonly seedUsers: readonly FakeUser[];
   private readonly seedChannels: readonly FakeChannel[];
@@ -77,6 +82,8 @@ export class Workspace {
     this.channels = this.seedChannels.map((c) => ({ ...c, members: [...c.members] }));
     this.msgs.clear();
     this.views.clear();
+    this.homes.clear();
+    this.composers.clear();
     this.stacks.clear();
     this.triggers.clear();
     this.responseUrls.clear();
@@ -158,6 +165,21 @@ export class Workspace {
     list.splice(i, 1);
     this.emit({ kind: "message_deleted", channel: channelId, ts });
     return true;
+  }
+
+  homeView(userId: string): FakeView | undefined {
+    const id = this.homes.get(userId);
+    return id === undefined ? undefined : this.views.get(id);
+  }
+
+  newComposer(c: Omit<FakeComposer, "unfurlId" | "unfurls">): FakeComposer {
+    const composer: FakeComposer = {
+      ...c,
+      unfurlId: `${c.userId}-${randomBytes(12).toString("hex")}`,
+      unfurls: {},
+    };
+    this.composers.set(composer.unfurlId, composer);
+    return composer;
   }
 
   // ---- trigger ids -------------------------------------------------------------------------

@@ -5,10 +5,13 @@ import { registerCard } from "./card/register.ts";
 import { registerCommands } from "./commands/register.ts";
 import { registerConnect } from "./connect/register.ts";
 import { registerEdit } from "./edit/register.ts";
+import { registerHome } from "./home/register.ts";
 import { registerLaunch } from "./launch/register.ts";
 import { registerList } from "./list/register.ts";
+import { registerShortcuts } from "./shortcuts/register.ts";
 import { registerSuggestions } from "./suggestions/register.ts";
 import { registerTasks } from "./tasks/register.ts";
+import { registerUnfurl } from "./unfurl/register.ts";
 
 export function registerFeatures(app: App, bot: BotContext): void {
   registerCommands(app, bot);
@@ -19,4 +22,7 @@ export function registerFeatures(app: App, bot: BotContext): void {
   registerConnect(app, bot);
   registerSuggestions(app, bot);
   registerTasks(app, bot);
+  registerUnfurl(app, bot);
+  registerHome(app, bot);
+  registerShortcuts(app, bot);
 }

@@ -104,6 +104,24 @@ const blockSuggestion = z.looseObject({
   view: view.optional(),
 });
 
+/** A global shortcut (shortcuts menu) and a message shortcut (a message's "More actions"). */
+const globalShortcut = z.looseObject({
+  ...interaction,
+  type: z.literal("shortcut"),
+  callback_id: z.string(),
+  trigger_id: z.string(),
+});
+
+const messageShortcut = z.looseObject({
+  ...interaction,
+  type: z.literal("message_action"),
+  callback_id: z.string(),
+  trigger_id: z.string(),
+  response_url: z.url().optional(),
+  channel: z.looseObject({ id }),
+  message: z.looseObject({ ts: z.string(), text: z.string().optional() }),
+});
+
 /** A slash command: a flat form. Slack always sends text (maybe empty) and a response_url. */
 export const commandSchema = z.looseObject({
   command: z.string().startsWith("/"),
@@ -121,6 +139,8 @@ export const interactionSchema = z.discriminatedUnion("type", [
   viewSubmission,
   viewClosed,
   blockSuggestion,
+  globalShortcut,
+  messageShortcut,
 ]);
 
 /** Interaction types we have listeners for; others are acknowledged and dropped. */
@@ -129,6 +149,8 @@ export const INTERACTION_TYPES = new Set([
   "view_submission",
   "view_closed",
   "block_suggestion",
+  "shortcut",
+  "message_action",
 ]);
 
 export const eventCallbackSchema = z.looseObject({

@@ -5,6 +5,7 @@ import type { Logger, Secrets } from "../log.ts";
 import { createPendingCommands, type PendingCommands } from "../store/pending.ts";
 import type { ConnectionStore } from "../store/store.ts";
 import type { CallPolicy, Tallyfy } from "../tallyfy/api.ts";
+import { HomePublishes } from "./home-publishes.ts";
 import { createResponseUrls, type ResponseUrls } from "./response-url.ts";
 import { OnceRegistry } from "./submission-claims.ts";
 import type { WorkQueue } from "./work-queue.ts";
@@ -35,13 +36,15 @@ export interface BotContext {
   claims: OnceRegistry;
   /** The one client that posts to response_urls (pooled, with a timeout). */
   responseUrls: ResponseUrls;
+  /** Each person's Home tab: the opening rate limit and the last publish's hash. */
+  home: HomePublishes;
 }
 
 export type BotContextParts = Omit<
   BotContext,
-  "pending" | "pendingTokens" | "claims" | "responseUrls"
+  "pending" | "pendingTokens" | "claims" | "responseUrls" | "home"
 > &
-  Partial<Pick<BotContext, "pending" | "pendingTokens" | "claims" | "responseUrls">>;
+  Partial<Pick<BotContext, "pending" | "pendingTokens" | "claims" | "responseUrls" | "home">>;
 
 /** The context with fresh registries for whatever `parts` does not bring. */
 export function createBotContext(parts: BotContextParts): BotContext {
@@ -52,5 +55,6 @@ export function createBotContext(parts: BotContextParts): BotContext {
     claims: parts.claims ?? new OnceRegistry(),
     responseUrls:
       parts.responseUrls ?? createResponseUrls(fetch, { slackApiUrl: parts.config.slack.apiUrl }),
+    home: parts.home ?? new HomePublishes(() => parts.now().getTime()),
   };
 }

@@ -111,7 +111,21 @@ describe("payload shapes", () => {
     expect(checkPayload({ "content-type": "application/json" }, Buffer.from("{")).kind).toBe(
       "reject",
     );
-    expect(checkPayload(form, payload({ type: "shortcut", user })).kind).toBe("ignore");
+    expect(checkPayload(form, payload({ type: "interactive_message", user })).kind).toBe("ignore");
+  });
+
+  it("passes shortcuts with a callback and trigger, and message shortcuts with their message", () => {
+    const global = { type: "shortcut", user, callback_id: "launch_process", trigger_id: "t" };
+    expect(checkPayload(form, payload(global)).kind).toBe("pass");
+    expect(checkPayload(form, payload({ ...global, trigger_id: undefined })).kind).toBe("reject");
+    const onMessage = {
+      ...global,
+      type: "message_action",
+      channel: { id: "C1" },
+      message: { ts: "1.2", text: "hi" },
+    };
+    expect(checkPayload(form, payload(onMessage)).kind).toBe("pass");
+    expect(checkPayload(form, payload({ ...onMessage, message: { text: 1 } })).kind).toBe("reject");
   });
 });
 

@@ -3,7 +3,9 @@ import { fileURLToPath } from "node:url";
 import { Ajv } from "ajv";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { loadConfig } from "../../src/config.ts";
 import { SUBCOMMANDS, usageHint } from "../../src/features/commands/table.ts";
+import { SHORTCUT } from "../../src/features/shortcuts/flow.ts";
 
 const repo = fileURLToPath(new URL("../../", import.meta.url));
 const manifestPath = `${repo}manifest.yml`;
@@ -17,6 +19,8 @@ const ALLOWED_BOT_SCOPES = [
   "channels:join",
   "users:read",
   "users:read.email",
+  "links:read",
+  "links:write",
 ];
 
 // biome-ignore lint/suspicious/noExplicitAny: parsed YAML
@@ -72,6 +76,7 @@ describe("manifest.yml", () => {
       commands[0]?.url,
       m.settings.interactivity.request_url,
       m.settings.interactivity.message_menu_options_url,
+      m.settings.event_subscriptions.request_url,
     ];
     for (const url of urls) expect(url).toMatch(/^https:\/\/[^/]+\/slack\/events$/);
     expect(m.settings.interactivity.is_enabled).toBe(true);
@@ -100,5 +105,37 @@ describe("manifest.yml", () => {
     expect(hint).toBe(usageHint());
     const words = hint.replace(/^\[|\]$/g, "").split(" | ");
     expect([...words].sort()).toEqual([...SUBCOMMANDS].sort());
+  });
+
+  it("unfurls the default TALLYFY_WEB_URL's host, with the link scopes and event", () => {
+    const m = loadManifest();
+    const config = loadConfig({ SLACK_BOT_TOKEN: "xoxb-1", SLACK_SIGNING_SECRET: "s" });
+    expect(m.features.unfurl_domains).toEqual([new URL(config.tallyfy.webUrl).host]);
+    expect(m.oauth_config.scopes.bot).toEqual(
+      expect.arrayContaining(["links:read", "links:write"]),
+    );
+    expect(m.settings.event_subscriptions.bot_events).toEqual(
+      expect.arrayContaining(["link_shared", "app_home_opened"]),
+    );
+    expect(m.features.app_home.home_tab_enabled).toBe(true);
+  });
+
+  it("lists both launch shortcuts with the callback ids the bot listens on", () => {
+    const shortcuts = loadManifest().features.shortcuts as Manifest[];
+    const byId = new Map(shortcuts.map((s) => [s.callback_id, s]));
+    expect(byId.get(SHORTCUT.launch)).toMatchObject({ type: "global" });
+    expect(byId.get(SHORTCUT.launchFromMessage)).toMatchObject({ type: "message" });
+    for (const s of shortcuts) expect(s.name.length).toBeLessThanOrEqual(24);
+  });
+
+  it("the validator rejects shortcut names over 24 characters and unfurl domains with a scheme", () => {
+    const validate = validator();
+    const m = loadManifest();
+    m.features.shortcuts[0].name = "Launch a process from this message";
+    m.features.unfurl_domains = ["https://go.tallyfy.com"];
+    expect(validate(m)).toBe(false);
+    const paths = (validate.errors ?? []).map((e) => e.instancePath);
+    expect(paths).toContain("/features/shortcuts/0/name");
+    expect(paths).toContain("/features/unfurl_domains/0");
   });
 });

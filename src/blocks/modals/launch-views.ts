@@ -10,6 +10,7 @@ import {
   contextLine,
   FORM_NOTICE_BLOCK,
   linkButton,
+  METADATA_OPEN_MAX,
   MODAL_MAX_BLOCKS,
   modal,
   noticeBlocks,
@@ -51,16 +52,39 @@ export interface LaunchMeta {
   checkSince?: number | undefined;
   /** How many launches of this submission ended without knowing (each retry is claimed once). */
   attempt?: number | undefined;
+  /** A message shortcut: the card goes in this message's thread (in `channelId`). */
+  threadTs?: string | undefined;
+  /** Prefilled summary (a message shortcut: the message's text and permalink). */
+  summary?: string | undefined;
+  /** Opened from Home, which is redrawn after the launch. */
+  fromHome?: boolean | undefined;
 }
 
+/** A prefilled summary kept in private_metadata (3000 characters) with room for the rest. */
+export const PREFILL_SUMMARY_MAX = 1500;
+
 export function encodeLaunchMeta(m: LaunchMeta): string {
-  return JSON.stringify({
-    t: m.templateId,
-    c: m.channelId,
-    n: m.nonce,
-    k: m.checkSince,
-    a: m.attempt,
-  });
+  const encode = (summary: string | undefined) =>
+    JSON.stringify({
+      t: m.templateId,
+      c: m.channelId,
+      n: m.nonce,
+      k: m.checkSince,
+      a: m.attempt,
+      th: m.threadTs,
+      s: summary,
+      h: m.fromHome ? 1 : undefined,
+    });
+  let summary = m.summary?.slice(0, PREFILL_SUMMARY_MAX);
+  let out = encode(summary);
+  // Escapes can double a summary's length in JSON: shorten it until the whole fits, with room
+  // for the seal.
+  while (summary && out.length > METADATA_OPEN_MAX) {
+    const keep = Math.max(0, summary.length - (out.length - METADATA_OPEN_MAX));
+    summary = summary.slice(0, keep) || undefined;
+    out = encode(summary);
+  }
+  return out;
 }
 
 const count = (v: unknown): number | undefined =>
@@ -74,6 +98,9 @@ export function decodeLaunchMeta(raw: string | undefined): LaunchMeta {
     nonce: str(m.n),
     checkSince: count(m.k),
     attempt: count(m.a),
+    threadTs: str(m.th),
+    summary: str(m.s),
+    fromHome: m.h === 1 ? true : undefined,
   };
 }
 

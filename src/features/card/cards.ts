@@ -77,12 +77,14 @@ export async function buildCard(
 /**
  * Post a card visible to the channel. The bot joins public channels it is not in; where it
  * cannot post (private channels, DMs between people), the slash command's response_url can.
+ * With `threadTs`, the card is a reply in that message's thread.
  */
 export async function postCard(
   client: WebClient,
   channel: string,
   card: RenderedMessage,
   fallback?: RespondFn,
+  threadTs?: string,
 ): Promise<{ channel: string; ts: string } | undefined> {
   const post = () =>
     client.chat.postMessage({
@@ -90,6 +92,7 @@ export async function postCard(
       text: card.text,
       blocks: card.blocks as never,
       unfurl_links: false,
+      ...(threadTs ? { thread_ts: threadTs } : {}),
     });
   try {
     const res = await post();

@@ -75,7 +75,12 @@ export async function whoami(bot: BotContext, i: Interaction): Promise<void> {
   }
 }
 
-async function whoamiState(bot: BotContext, teamId: string, userId: string): Promise<WhoamiState> {
+/** Who the person acts as in Tallyfy (also Home's first lines). */
+export async function whoamiState(
+  bot: BotContext,
+  teamId: string,
+  userId: string,
+): Promise<WhoamiState> {
   const own = await bot.store.get(teamId, userId);
   if (own?.status === "ok") {
     return {

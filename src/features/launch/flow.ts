@@ -24,19 +24,27 @@ import { openedMetadata, viewSealer } from "../../slack/sealed-metadata.ts";
 import type { TallyfyApi } from "../../tallyfy/api.ts";
 import { unescapeSlack } from "../commands/parse.ts";
 
-export async function openLaunch(bot: BotContext, i: Interaction, args: string): Promise<void> {
+/** What a shortcut or Home adds to the launch modal (see LaunchMeta). */
+export type LaunchPrefill = Pick<LaunchMeta, "summary" | "threadTs" | "fromHome">;
+
+export async function openLaunch(
+  bot: BotContext,
+  i: Interaction,
+  args: string,
+  prefill: LaunchPrefill = {},
+): Promise<void> {
   const replay = { text: i.text || `launch ${args}`.trim(), channelId: i.channelId };
   const actor = await actorOrPrompt(bot, { ...i, replay });
   if (!actor) return;
   const query = unescapeSlack(args).trim();
-  const meta: LaunchMeta = { channelId: i.channelId };
+  const meta: LaunchMeta = { channelId: i.channelId || undefined, ...prefill };
   const first = query
     ? launchLoadingView(`Looking for templates matching “${mrkdwnText(query, 200)}”…`, meta)
     : launchPickerView({ meta });
   const seal = viewSealer(bot, i.userId);
   const opened = await openModal(i, seal(first), bot.logger);
   if (!opened || !query) return;
-  const view = await viewForQuery(bot, actor, i, query).catch((error: unknown) =>
+  const view = await viewForQuery(bot, actor, i, query, meta).catch((error: unknown) =>
     pickerWithFailure(bot, error, i, meta),
   );
   await updateModal(i.client, opened.id, opened.hash, seal(view), bot.logger);
@@ -48,15 +56,15 @@ async function viewForQuery(
   actor: Actor,
   i: Interaction,
   query: string,
+  meta: LaunchMeta,
 ): Promise<ModalView> {
-  const meta: LaunchMeta = { channelId: i.channelId };
   const policy = bot.policies.background;
   const page = await actor.api.templates.search(query, { perPage: 25 }, { policy });
   const live = page.items.filter((t) => !t.archived_at);
   const wanted = query.toLowerCase();
   const exact = live.filter((t) => t.title.trim().toLowerCase() === wanted);
   const only = exact.length === 1 ? exact[0] : live.length === 1 ? live[0] : undefined;
-  if (only) return formFor(bot, actor.api, only.id, i.channelId, i.userId);
+  if (only) return formFor(bot, actor.api, only.id, meta, i.userId);
   return launchPickerView({ meta, query, matches: exact.length > 1 ? exact : live });
 }
 
@@ -65,16 +73,17 @@ async function formFor(
   bot: BotContext,
   api: TallyfyApi,
   templateId: string,
-  channelId: string | undefined,
+  from: LaunchMeta,
   userId: string,
 ): Promise<ModalView> {
   const template = await api.templates.get(templateId, { policy: bot.policies.background });
+  const channelId = from.channelId;
   return launchFormView({
     template,
-    meta: { templateId: template.id, channelId, nonce: newNonce() },
+    meta: { ...from, templateId: template.id, nonce: newNonce() },
     values: {
       name: defaultRunName(template.title, bot.now()),
-      summary: "",
+      summary: from.summary ?? "",
       ownerSlackId: userId,
       tags: [],
       channelId,
@@ -121,7 +130,7 @@ export async function chooseTemplate(
   } else if (!templateId) {
     next = Promise.resolve(launchPickerView({ meta }));
   } else {
-    next = formFor(bot, actor.api, templateId, meta.channelId, i.userId).catch((error) =>
+    next = formFor(bot, actor.api, templateId, meta, i.userId).catch((error) =>
       pickerWithFailure(bot, error, i, meta),
     );
   }

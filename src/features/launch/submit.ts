@@ -35,6 +35,7 @@ import type { WebClient } from "../../slack/web-client.ts";
 import type { LaunchInput, TallyfyApi } from "../../tallyfy/api.ts";
 import type { Run, Template } from "../../tallyfy/schemas.ts";
 import { actionLine, buildCard, postCard, runLink } from "../card/cards.ts";
+import { refreshHome } from "../home/flow.ts";
 import { launchOrFind } from "./ambiguous.ts";
 
 type Meta = LaunchMeta & { templateId: string };
@@ -135,11 +136,19 @@ async function launch(bot: BotContext, form: FormSubmission<Meta>): Promise<Subm
   const shown = { name: run.name, runUrl: runLink(bot, api.orgId, run.id), channelId };
   if (!launched.first) return { view: launchedView(shown) };
   const responseUrl = form.body.response_urls?.find((r) => r.block_id === RUN_BLOCK.channel);
+  // From a message shortcut: the card answers in that message's thread, if it stays there.
+  const threadTs = channelId === meta.channelId ? meta.threadTs : undefined;
   return {
     view: launchedView(shown),
     after: async (): Promise<ModalView> => {
-      const where = { channelId, userId: i.userId, responseUrl: responseUrl?.response_url };
+      const where = {
+        channelId,
+        userId: i.userId,
+        responseUrl: responseUrl?.response_url,
+        threadTs,
+      };
       const card = await postLaunchCard(bot, i.client, api, run, where);
+      if (meta.fromHome) await refreshHome(bot, i.client, i.teamId, i.userId);
       return launchedView({ ...shown, card });
     },
   };
@@ -198,9 +207,14 @@ async function postLaunchCard(
   client: WebClient,
   api: TallyfyApi,
   run: Run,
-  where: { channelId: string; userId: string; responseUrl: string | undefined },
+  where: {
+    channelId: string;
+    userId: string;
+    responseUrl: string | undefined;
+    threadTs: string | undefined;
+  },
 ): Promise<CardResult> {
-  const { channelId, userId, responseUrl } = where;
+  const { channelId, userId, responseUrl, threadTs } = where;
   try {
     // Drawn from the launch's own answer: one Tallyfy request per launch. buildCard names the
     // tags from the cached tag list; the next task shows on the first Refresh.
@@ -208,7 +222,7 @@ async function postLaunchCard(
       lastAction: { text: actionLine("Launched", userId, bot.now()) },
     });
     const fallback = responseUrl ? bot.responseUrls.respondTo(responseUrl) : undefined;
-    await postCard(client, channelId, card, fallback);
+    await postCard(client, channelId, card, fallback, threadTs);
     return { posted: true };
   } catch (error) {
     const code = slackErrorCode(error);
