@@ -126,12 +126,12 @@ export async function callOnce<T>(
 ): Promise<CallResult<T>> {
   const { teamId, userId } = form.interaction;
   const key = `${form.what}:${teamId}:${userId}:${c.nonce ?? form.view.id}`;
-  const { promise, first } = bot.claims.run(key, c.call);
+  const { promise, first } = await bot.claims.run(key, c.call);
   try {
     return { ok: true, value: await promise, first };
   } catch (error) {
     // Certainly nothing was changed: the same form may be submitted again.
-    if (!(error instanceof TallyfyError && error.mayHaveApplied)) bot.claims.forget(key);
+    if (!(error instanceof TallyfyError && error.mayHaveApplied)) await bot.claims.forget(key);
     if (error instanceof TallyfyValidationError) {
       const mapped = mapValidationError(error, c.targets);
       const general = mapped.general.map((m) => mrkdwnText(m, 500)).join(" ");
