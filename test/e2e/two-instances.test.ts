@@ -47,7 +47,10 @@ if (!DATABASE_URL) {
       const sent = c.a.bodies.length;
       const first = await c.a.submitView(form.id, values);
       expect(first.status).toBe(200);
-      await eventually(() => expect(c.slack.callsTo("chat.postMessage")).toHaveLength(1), 15_000);
+      await eventually(
+        () => expect(c.slack.callsTo("chat.postMessage").length).toBeGreaterThan(0),
+        15_000,
+      );
       const submission = c.a.bodies[sent];
       if (!submission) throw new Error("no submission recorded");
 

@@ -26,6 +26,7 @@ const RUN = SEED.runs.active;
 const OPS = "C0OPS";
 const GENERAL = "C0GENERAL";
 const WAIT = 15_000;
+const LAUNCH_NAME = "Onboarding – two instances";
 
 const text = (v: unknown) => JSON.stringify(v);
 /** Room for work the bot does after its ack, before checking that something did NOT happen. */
@@ -102,7 +103,11 @@ const archives = (c: Cluster, from = 0) =>
   tallyfyCalls(c, from).filter((r) => r.method === "DELETE" && r.path.endsWith(`/runs/${RUN}`));
 const launches = (c: Cluster) =>
   c.sandbox.requests.filter((r) => r.method === "POST" && r.path.endsWith("/runs"));
-const cards = (c: Cluster) => c.slack.callsTo("chat.postMessage").filter((x) => x.response.ok);
+/** Cards posted for this suite's launches (not, say, a card a stale replay redrew). */
+const cards = (c: Cluster) =>
+  c.slack
+    .callsTo("chat.postMessage")
+    .filter((x) => x.response.ok && text(x.args).includes(LAUNCH_NAME));
 
 /** A saved connection Tallyfy has since rejected: the person is asked to (re)connect. */
 async function invalidConnection(c: Cluster, user: string, token: string): Promise<void> {
@@ -138,7 +143,7 @@ export function onboardingValues(c: Cluster): Record<string, Record<string, Json
   const F = SEED.onboardingFields;
   const ko = (id: string) => `ko_${id}`;
   return {
-    [launchNameBlock(SEED.templates.onboarding)]: { value: "Onboarding – two instances" },
+    [launchNameBlock(SEED.templates.onboarding)]: { value: LAUNCH_NAME },
     [ko(F.fullName)]: { value: "Maria Lopez" },
     [ko(F.workLocation)]: { value: option(F.workLocation, "Remote") },
     [ko(F.department)]: { value: option(F.department, "Sales") },
