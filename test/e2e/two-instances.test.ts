@@ -35,7 +35,7 @@ if (!DATABASE_URL) {
     instanceFlows(() => c);
 
     it("on SIGTERM an instance gives its claims back; a retry of its finished launch on B launches nothing", async () => {
-      const [a, b] = c.instances;
+      const [a] = c.instances;
       // A launch served by A alone.
       await c.a.command("launch Employee Onboarding", { user: "U0ALICE" });
       const form = await eventually(() => {
@@ -67,7 +67,6 @@ if (!DATABASE_URL) {
       expect(
         c.sandbox.requests.filter((r) => r.method === "POST" && r.path.endsWith("/runs")),
       ).toHaveLength(1);
-      expect(b).toBeDefined();
     }, 60_000);
   });
 }

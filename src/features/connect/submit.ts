@@ -209,11 +209,8 @@ async function toOutcome(
   if (step.kind === "view") return { view: step.view };
   const { connection } = step;
   const { teamId, userId } = s.interaction;
-  // The command from this prompt, else the person's latest one still waiting. Connected
-  // either way: a store failure here only costs the replay.
-  const pending = await (async () =>
-    (meta.pendingId ? await bot.pending.take(teamId, userId, meta.pendingId) : undefined) ??
-    (await bot.pending.take(teamId, userId)))().catch((error: unknown) => {
+  const pending = await takeReplay(bot, teamId, userId, meta.pendingId).catch((error: unknown) => {
+    // Connected either way: a store failure here only costs the replay.
     bot.logger.warn("could not take the command to replay after connecting", { userId, error });
     return undefined;
   });
@@ -225,4 +222,10 @@ async function toOutcome(
   });
   if (!pending) return { view };
   return { view, after: () => replayAfterConnecting(bot, s.interaction, s.view.id, pending) };
+}
+
+/** The command from this prompt, else the person's latest one still waiting (taken once). */
+async function takeReplay(bot: BotContext, teamId: string, userId: string, pendingId?: string) {
+  const fromPrompt = pendingId ? await bot.pending.take(teamId, userId, pendingId) : undefined;
+  return fromPrompt ?? (await bot.pending.take(teamId, userId));
 }
