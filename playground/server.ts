@@ -10,7 +10,7 @@ import { type Bot, createBot } from "../src/app.ts";
 import { loadConfig } from "../src/config.ts";
 import { createLogger, type Logger } from "../src/log.ts";
 import { createMemoryStore, openSqliteStore } from "../src/store/index.ts";
-import type { ConnectionStore } from "../src/store/store.ts";
+import type { SharedStore } from "../src/store/shared-state.ts";
 import { createTallyfy } from "../src/tallyfy/index.ts";
 import { createPageHandler, type PageContext } from "./http.ts";
 
@@ -87,7 +87,7 @@ export async function startPlayground(opts: PlaygroundOptions = {}): Promise<Pla
     const tallyfy = createTallyfy({ apiUrl: config.tallyfy.apiUrl, logger });
     stops.push(() => tallyfy.close());
     // In memory unless DATA_DIR is set explicitly: a playground starts fresh every time.
-    const store: ConnectionStore = env.DATA_DIR?.trim()
+    const store: SharedStore = env.DATA_DIR?.trim()
       ? await openSqliteStore({ dataDir: config.dataDir, key: config.encryptionKey! })
       : createMemoryStore();
     stops.push(() => store.close());

@@ -5,26 +5,29 @@ import type { Config } from "./config.ts";
 import { registerFeatures } from "./features/index.ts";
 import { createHttpGuard } from "./guard/http-guard.ts";
 import { guardMiddleware } from "./guard/index.ts";
-import { createMemoryReplayGuard, type ReplayGuard } from "./guard/replay.ts";
+import { createStoreReplayGuard, type ReplayGuard } from "./guard/replay.ts";
 import { finishClosing, SERVER_OPTIONS, within } from "./guard/server-limits.ts";
 import type { Logger, Secrets } from "./log.ts";
 import { watchArrivals } from "./slack/arrivals.ts";
 import { boltLogger, trackInFlight } from "./slack/bolt.ts";
-import { type BotContext, createBotContext } from "./slack/context.ts";
+import { type BotContext, createBotContext, newInstanceId } from "./slack/context.ts";
 import { createSlackFetch } from "./slack/fetch.ts";
 import { createResponseUrls } from "./slack/response-url.ts";
 import { createWorkQueue } from "./slack/work-queue.ts";
 import { slackClientOptions } from "./slack-api/clients.ts";
 import { installationFrom } from "./slack-api/installation.ts";
 import type { PendingCommands } from "./store/pending.ts";
-import type { ConnectionStore } from "./store/store.ts";
+import type { SharedStore } from "./store/shared-state.ts";
 import { BACKGROUND, type CallPolicy, INTERACTIVE, type Tallyfy } from "./tallyfy/api.ts";
 
 export interface BotOptions {
   config: Config;
   logger: Logger;
   tallyfy: Tallyfy;
-  store: ConnectionStore;
+  /** Connections and shared state: instances sharing it share pending work, claims, replays. */
+  store: SharedStore;
+  /** Owner of this instance's claims, given back on stop. Default: host, pid and a random part. */
+  instanceId?: string;
   pending?: PendingCommands;
   now?: () => Date;
   policies?: { interactive: CallPolicy; background: CallPolicy };
@@ -32,7 +35,7 @@ export interface BotOptions {
   drainMs?: number;
   /** What must never reach a log or Slack. Default: the logger's registry. */
   secrets?: Secrets;
-  /** Remembers signatures and event ids to refuse replays. Default: in memory. */
+  /** Remembers signatures and event ids to refuse replays. Default: in the shared store. */
   replay?: ReplayGuard;
 }
 
@@ -92,7 +95,8 @@ export function createBot(opts: BotOptions): Bot {
     },
   };
   const bLogger = boltLogger(logger);
-  const replay = opts.replay ?? createMemoryReplayGuard();
+  const replay = opts.replay ?? createStoreReplayGuard(opts.store, { logger });
+  const instanceId = opts.instanceId ?? newInstanceId();
   const httpGuard = createHttpGuard({
     signingSecret: config.slack.signingSecret,
     endpoints: ["/slack/events"],
@@ -146,6 +150,7 @@ export function createBot(opts: BotOptions): Bot {
     secrets,
     tallyfy: opts.tallyfy,
     store: opts.store,
+    instanceId,
     ...(opts.pending ? { pending: opts.pending } : {}),
     identity: createIdentity({ client: () => app.client, logger, policy: policies.background }),
     now: opts.now ?? (() => new Date()),
@@ -220,10 +225,24 @@ export function createBot(opts: BotOptions): Bot {
           ? await finishClosing(server, closed, deadline)
           : await within(closed, Math.max(1_000, deadline - Date.now()));
         if (!closedInTime) logger.warn("closed connections still open at the stop deadline");
+        await releaseClaims(bot, logger);
         await slackFetch.close();
         return { clean: listenersDone && drained.clean };
       })();
       return stopping;
     },
   };
+}
+
+/**
+ * Gives back the submissions this instance still holds, so another instance can take them up
+ * (finished ones stay done: their outcome is recorded apart from the claim).
+ */
+async function releaseClaims(bot: BotContext, logger: Logger): Promise<void> {
+  try {
+    const released = await bot.claims.releaseAll();
+    logger.info("released this instance's claims", { instanceId: bot.instanceId, released });
+  } catch (error) {
+    logger.warn("could not release this instance's claims; they lapse on their own", { error });
+  }
 }

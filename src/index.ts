@@ -1,6 +1,7 @@
 import { createBot } from "./app.ts";
 import { ConfigError, loadConfig } from "./config.ts";
 import { createLogger, redact, Secrets } from "./log.ts";
+import { newInstanceId } from "./slack/context.ts";
 import { openStore, type SharedStore } from "./store/index.ts";
 import { createTallyfy } from "./tallyfy/index.ts";
 
@@ -39,13 +40,16 @@ async function main(secrets: Secrets): Promise<void> {
   }
 
   const tallyfy = createTallyfy({ apiUrl: config.tallyfy.apiUrl, logger, secrets });
-  const bot = createBot({ config, logger, tallyfy, store, secrets });
+  // Owns this process's submission claims; the bot gives them back when it stops (SIGTERM).
+  const instanceId = newInstanceId();
+  const bot = createBot({ config, logger, tallyfy, store, secrets, instanceId });
   const { port } = await bot.start();
   logger.info(
     config.slack.appToken
       ? "Tallyfy for Slack is running in Socket Mode"
       : `Tallyfy for Slack is listening on port ${port} (POST /slack/events, GET /healthz)`,
     {
+      instanceId,
       perUserConnections: Boolean(config.encryptionKey),
       sharedConnection: Boolean(config.tallyfy.shared),
     },

@@ -21,7 +21,7 @@ export function dedupe(opts: {
     const envelopeId = args.context.envelopeId;
     if (
       typeof envelopeId === "string" &&
-      opts.replay.seen(`env:${envelopeId}`, ENVELOPE_ID_TTL_MS)
+      (await opts.replay.seen(`env:${envelopeId}`, ENVELOPE_ID_TTL_MS))
     ) {
       opts.logger.info("dropped a Socket Mode envelope already handled", { envelopeId });
       if ("ack" in args && typeof args.ack === "function")
@@ -31,7 +31,7 @@ export function dedupe(opts: {
     if (
       body.type === "event_callback" &&
       typeof body.event_id === "string" &&
-      opts.replay.seen(`event:${body.event_id}`, EVENT_ID_TTL_MS)
+      (await opts.replay.seen(`event:${body.event_id}`, EVENT_ID_TTL_MS))
     ) {
       opts.logger.info("dropped an event already handled", {
         eventId: body.event_id,

@@ -79,7 +79,7 @@ export function createHttpGuard(opts: HttpGuardOptions): HttpGuard {
     // remembered for as long as its timestamp passes the clock check (plus a second).
     const readOnly = payload.kind === "pass" && payload.type === "block_suggestion";
     const ttlMs = (signed.timestamp + MAX_CLOCK_SKEW_SEC + 1) * 1000 - now();
-    if (!readOnly && replay.seen(`sig:${signed.signature}`, ttlMs)) {
+    if (!readOnly && (await replay.seen(`sig:${signed.signature}`, ttlMs))) {
       refuse(res, 401, "refused a replayed request (same signature seen before)");
       return;
     }

@@ -1,11 +1,45 @@
+import type { Logger } from "../log.ts";
+import type { SharedState } from "../store/shared-state.ts";
+
 /**
  * Remembers keys (request signatures, event ids, Socket Mode envelope ids) for a while, to
- * refuse the same request twice. One instance belongs to one bot; a store-backed version
- * shared by several instances implements the same interface.
+ * refuse the same request twice. One guard belongs to one bot: the store-backed one (what the
+ * bot runs with) is shared by every instance using the same store; the in-memory one serves
+ * tests and sits in front of the store.
  */
 export interface ReplayGuard {
   /** True if `key` was seen within its time to live; otherwise records it for `ttlMs`. */
-  seen(key: string, ttlMs: number): boolean;
+  seen(key: string, ttlMs: number): boolean | Promise<boolean>;
+}
+
+export interface StoreReplayGuardOptions {
+  logger: Logger;
+  /** Checked first, so a repeat on this instance costs no store round trip. */
+  local?: ReplayGuard;
+}
+
+/**
+ * A ReplayGuard on the shared store's seenOnce: a Slack retry or replay reaching another
+ * instance is refused too. If the store can't be reached the request is let through on the
+ * local check alone (logged): refusing every request while the database is down would be worse.
+ */
+export function createStoreReplayGuard(
+  shared: SharedState,
+  opts: StoreReplayGuardOptions,
+): ReplayGuard {
+  const local = opts.local ?? createMemoryReplayGuard();
+  return {
+    async seen(key, ttlMs) {
+      const ms = Math.max(1, Math.ceil(ttlMs));
+      if (await local.seen(key, ms)) return true;
+      try {
+        return !(await shared.seenOnce(key, ms));
+      } catch (error) {
+        opts.logger.warn("could not check the shared store for a repeated request", { error });
+        return false;
+      }
+    },
+  };
 }
 
 export interface MemoryReplayGuardOptions {

@@ -22,8 +22,12 @@ export interface GateContext {
 export async function actorOrPrompt(bot: BotContext, ctx: GateContext): Promise<Actor | undefined> {
   const result = await resolveActor(bot, ctx.teamId, ctx.userId);
   if (result.kind !== "not_connected") return result;
+  // Without the store the prompt still shows; the command just won't be replayed.
   const pendingId = ctx.replay
-    ? bot.pending.set(ctx.teamId, ctx.userId, pendingOf(ctx))
+    ? await bot.pending.set(ctx.teamId, ctx.userId, pendingOf(ctx)).catch((error: unknown) => {
+        bot.logger.warn("could not keep the command for after connecting", { error });
+        return undefined;
+      })
     : undefined;
   const prompt = renderConnectPrompt({ invalid: result.invalid, pendingId });
   await reply(ctx, prompt);

@@ -1,9 +1,11 @@
+import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
 import type { Identity } from "../accounts/identity.ts";
 import { createPendingTokens, type PendingTokens } from "../accounts/pending-tokens.ts";
 import type { Config } from "../config.ts";
 import type { Logger, Secrets } from "../log.ts";
 import { createPendingCommands, type PendingCommands } from "../store/pending.ts";
-import type { ConnectionStore } from "../store/store.ts";
+import type { SharedStore } from "../store/shared-state.ts";
 import type { CallPolicy, Tallyfy } from "../tallyfy/api.ts";
 import { HomePublishes } from "./home-publishes.ts";
 import { createResponseUrls, type ResponseUrls } from "./response-url.ts";
@@ -12,8 +14,9 @@ import type { WorkQueue } from "./work-queue.ts";
 
 /**
  * One bot's dependencies and registries, created once in createBot and handed to every
- * listener and flow. Nothing in src/ keeps per-bot state anywhere else, so two bots in one
- * process (tests, the playground) never share a pending command, a token or a claim.
+ * listener and flow. Nothing in src/ keeps per-bot state anywhere else. What several instances
+ * must agree on (pending commands and tokens, submission claims) lives in `store`, so two
+ * bots share them exactly when they share a store.
  */
 export interface BotContext {
   config: Config;
@@ -21,18 +24,21 @@ export interface BotContext {
   /** Tokens to keep out of logs and Slack; a connection's goes when the connection does. */
   secrets: Secrets;
   tallyfy: Tallyfy;
-  store: ConnectionStore;
+  /** Connections and the state every instance shares (Postgres, SQLite or memory). */
+  store: SharedStore;
+  /** This instance's id: the owner of the claims it takes. */
+  instanceId: string;
   identity: Identity;
   now: () => Date;
   /** Budgets for Tallyfy calls inside the ack window and after it. Never import the constants. */
   policies: { interactive: CallPolicy; background: CallPolicy };
   /** Post-ack work (Tallyfy reads and card posts), a few at a time. */
   background: WorkQueue;
-  /** Commands people ran before connecting, replayed once they have connected. */
+  /** Commands people ran before connecting, replayed once they have connected (in `store`). */
   pending: PendingCommands;
-  /** Checked tokens waiting for the person to pick an organization (memory only). */
+  /** Checked tokens waiting for the person to pick an organization (in `store`, sealed). */
   pendingTokens: PendingTokens;
-  /** Modal submissions already sent to Tallyfy, so a repeated submit never runs twice. */
+  /** Modal submissions already sent to Tallyfy (claimed in `store`): never run twice. */
   claims: OnceRegistry;
   /** The one client that posts to response_urls (pooled, with a timeout). */
   responseUrls: ResponseUrls;
@@ -40,21 +46,26 @@ export interface BotContext {
   home: HomePublishes;
 }
 
-export type BotContextParts = Omit<
-  BotContext,
-  "pending" | "pendingTokens" | "claims" | "responseUrls" | "home"
-> &
-  Partial<Pick<BotContext, "pending" | "pendingTokens" | "claims" | "responseUrls" | "home">>;
+type Registries = "pending" | "pendingTokens" | "claims" | "responseUrls" | "instanceId" | "home";
+export type BotContextParts = Omit<BotContext, Registries> & Partial<Pick<BotContext, Registries>>;
 
-/** The context with fresh registries for whatever `parts` does not bring. */
+/** The context with registries on `parts.store` for whatever `parts` does not bring. */
 export function createBotContext(parts: BotContextParts): BotContext {
+  const instanceId = parts.instanceId ?? newInstanceId();
+  const { store, logger } = parts;
   return {
     ...parts,
-    pending: parts.pending ?? createPendingCommands(),
-    pendingTokens: parts.pendingTokens ?? createPendingTokens(),
-    claims: parts.claims ?? new OnceRegistry(),
+    instanceId,
+    pending: parts.pending ?? createPendingCommands(store),
+    pendingTokens: parts.pendingTokens ?? createPendingTokens(store),
+    claims: parts.claims ?? new OnceRegistry({ shared: store, owner: instanceId, logger }),
     responseUrls:
       parts.responseUrls ?? createResponseUrls(fetch, { slackApiUrl: parts.config.slack.apiUrl }),
     home: parts.home ?? new HomePublishes(() => parts.now().getTime()),
   };
+}
+
+/** Unique per process start: host, pid and a random part (pids repeat across machines). */
+export function newInstanceId(): string {
+  return `${hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`;
 }

@@ -162,13 +162,13 @@ export async function callOnce<T>(
 ): Promise<CallResult<T>> {
   const { teamId, userId } = form.interaction;
   const key = `${form.what}:${teamId}:${userId}:${c.nonce ?? form.view.id}`;
-  const { promise, first } = bot.claims.run(key, c.call);
+  const { promise, first } = await bot.claims.run(key, c.call);
   try {
     return { ok: true, value: await promise, first };
   } catch (error) {
     const uncertain = error instanceof TallyfyError && error.mayHaveApplied;
     // Certainly nothing was changed: the same form may be submitted again.
-    if (!uncertain) bot.claims.forget(key);
+    if (!uncertain) await bot.claims.forget(key);
     if (uncertain && c.uncertain) {
       bot.logger.warn(`${form.what} may have applied`, {
         kind: error.kind,

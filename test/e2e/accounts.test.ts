@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { SEED } from "../../sandbox/tallyfy/server.ts";
+import { pendingTokenId } from "../../src/accounts/pending-tokens.ts";
 import { CONNECT } from "../../src/blocks/accounts.ts";
 import { ACTION, VIEW } from "../../src/blocks/ids.ts";
 import { replayRespond } from "../../src/features/connect/replay.ts";
@@ -35,12 +36,33 @@ const RUN = SEED.runs.active;
 
 let h: Harness;
 
+/** The checked token the store holds for `user` (taken: use only to check nothing is left). */
+const heldToken = (user: string) =>
+  h.store.takePending("connect-token", pendingTokenId(h.slack.teamId, user));
+
+/** Users whose held token the bot takes from the store while `during` runs. */
+async function tokenTakes(during: (taken: string[]) => Promise<void>): Promise<void> {
+  const taken: string[] = [];
+  const take = h.store.takePending;
+  h.store.takePending = async (kind, id) => {
+    const value = await take.call(h.store, kind, id);
+    if (kind === "connect-token" && value !== undefined) taken.push(id.split(":")[1] ?? "");
+    return value;
+  };
+  try {
+    await during(taken);
+  } finally {
+    h.store.takePending = take;
+  }
+}
+
 async function resetAll() {
   h.sandbox.reset();
   h.slack.reset();
   for (const user of [ALICE, BOB, CAROL, DAVE]) {
     await h.store.delete(h.slack.teamId, user);
-    h.bot.context.pending.take(h.slack.teamId, user);
+    await h.bot.context.pending.drop(h.slack.teamId, user);
+    await h.bot.context.pendingTokens.dropUser(h.slack.teamId, user);
   }
 }
 
@@ -118,7 +140,7 @@ describe("with the workspace connection configured", () => {
         orgName: "Acme Labs",
         token: U.admin.token,
       });
-      expect(h.bot.context.pendingTokens.size).toBe(0);
+      expect(await heldToken(ALICE)).toBeUndefined();
 
       // From now on her commands act in Acme Labs.
       const from = h.sandbox.requests.length;
@@ -132,9 +154,11 @@ describe("with the workspace connection configured", () => {
     it("forgets the checked token when the organization step is closed", async () => {
       const view = await openConnect(h, ALICE);
       await submitToken(h, view.id, U.admin.token);
-      expect(h.bot.context.pendingTokens.size).toBe(1);
-      await h.driver.closeView(view.id);
-      await eventually(() => expect(h.bot.context.pendingTokens.size).toBe(0));
+      await tokenTakes(async (taken) => {
+        await h.driver.closeView(view.id);
+        await eventually(() => expect(taken).toContain(ALICE));
+      });
+      expect(await heldToken(ALICE)).toBeUndefined();
       expect(await h.store.get(h.slack.teamId, ALICE)).toBeUndefined();
     });
 
@@ -142,7 +166,7 @@ describe("with the workspace connection configured", () => {
       // The checked token was let go (TTL) before the organization was chosen.
       const first = await openConnect(h, ALICE);
       await submitToken(h, first.id, U.admin.token);
-      h.bot.context.pendingTokens.dropUser(h.slack.teamId, ALICE);
+      await h.bot.context.pendingTokens.dropUser(h.slack.teamId, ALICE);
       const expired = await submitOrg(h, first.id, LABS);
       expect(expired.viewProblem).toBeUndefined();
       expect(JSON.stringify(expired.body.view)).toContain("took too long");

@@ -13,7 +13,7 @@ import { type Bot, createBot } from "../../src/app.ts";
 import { loadConfig } from "../../src/config.ts";
 import { createLogger } from "../../src/log.ts";
 import { createMemoryStore, openSqliteStore } from "../../src/store/index.ts";
-import type { ConnectionStore } from "../../src/store/store.ts";
+import type { SharedStore } from "../../src/store/shared-state.ts";
 import { type CallPolicy, INTERACTIVE } from "../../src/tallyfy/api.ts";
 import { createTallyfy } from "../../src/tallyfy/index.ts";
 
@@ -32,7 +32,7 @@ export interface Harness {
   slack: FakeSlack;
   driver: SlackDriver;
   bot: Bot;
-  store: ConnectionStore;
+  store: SharedStore;
   logs: string[];
   port: number;
   close(): Promise<void>;

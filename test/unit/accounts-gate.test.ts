@@ -15,6 +15,7 @@ const T = "T1";
 const U = "U1";
 
 function deps(shared: boolean): BotContext {
+  const store = createMemoryStore();
   const config = loadConfig({
     SLACK_BOT_TOKEN: "xoxb-1",
     SLACK_SIGNING_SECRET: "s",
@@ -29,8 +30,8 @@ function deps(shared: boolean): BotContext {
     logger: silentLogger,
     secrets: new Secrets(),
     tallyfy,
-    store: createMemoryStore(),
-    pending: createPendingCommands(),
+    store,
+    pending: createPendingCommands(store),
     identity: {} as Identity,
     now: () => new Date(),
     policies: { interactive: INTERACTIVE, background: BACKGROUND },
@@ -93,7 +94,7 @@ describe("the connect gate", () => {
     const button = JSON.stringify(sent[0]);
     const pendingId = /"value":"([^"]+)"/.exec(button)?.[1];
     expect(pendingId).toBeTruthy();
-    expect(d.pending.take(T, U, pendingId)).toEqual({
+    expect(await d.pending.take(T, U, pendingId)).toEqual({
       text: "list active",
       channelId: "C1",
       responseUrl: "https://hooks.slack.test/commands/1",

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createPendingTokens, type PendingToken } from "../../src/accounts/pending-tokens.ts";
+import { createMemorySharedState } from "../../src/store/shared-state.ts";
 
 const entry = (userId: string, token = `tok-${userId}`): PendingToken => ({
   teamId: "T1",
@@ -19,51 +20,69 @@ const entry = (userId: string, token = `tok-${userId}`): PendingToken => ({
   ],
 });
 
+function clocked(ttlMs?: number) {
+  let t = 1_000;
+  const shared = createMemorySharedState(() => new Date(t));
+  const tokens = createPendingTokens(shared, { now: () => t, ...(ttlMs ? { ttlMs } : {}) });
+  return { tokens, advance: (ms: number) => (t += ms) };
+}
+
 describe("pending tokens", () => {
-  it("finds an entry only for the user it belongs to, by an unguessable nonce", () => {
-    const tokens = createPendingTokens();
-    const a = tokens.put(entry("U1"));
-    const b = tokens.put(entry("U1"));
-    expect(a).not.toBe(b);
+  it("hands an entry once, only to the user it belongs to, by an unguessable nonce", async () => {
+    const { tokens } = clocked();
+    const a = await tokens.put(entry("U1"));
     expect(a.length).toBeGreaterThanOrEqual(20);
     expect(a).not.toContain("tok-U1");
-    expect(tokens.get(a, "T1", "U1")?.token).toBe("tok-U1");
-    expect(tokens.get(a, "T1", "U2")).toBeUndefined();
-    expect(tokens.get(a, "T2", "U1")).toBeUndefined();
-    expect(tokens.get("nope", "T1", "U1")).toBeUndefined();
+    expect(await tokens.take(a, "T1", "U2")).toBeUndefined();
+    expect(await tokens.take(a, "T2", "U1")).toBeUndefined();
+    expect(await tokens.take("nope", "T1", "U1")).toBeUndefined();
+    const taken = await tokens.take(a, "T1", "U1");
+    expect(taken).toEqual(entry("U1"));
+    expect(await tokens.take(a, "T1", "U1")).toBeUndefined();
   });
 
-  it("expires entries after the TTL", () => {
-    let t = 1_000;
-    const tokens = createPendingTokens({ ttlMs: 500, now: () => t });
-    const nonce = tokens.put(entry("U1"));
-    t += 499;
-    expect(tokens.get(nonce, "T1", "U1")).toBeDefined();
-    t += 1;
-    expect(tokens.get(nonce, "T1", "U1")).toBeUndefined();
-    expect(tokens.size).toBe(0);
+  it("a newer window replaces the older one's token; the old nonce leaves it in place", async () => {
+    const { tokens } = clocked();
+    const first = await tokens.put(entry("U1", "tok-old"));
+    const second = await tokens.put(entry("U1", "tok-new"));
+    expect(second).not.toBe(first);
+    expect(await tokens.take(first, "T1", "U1")).toBeUndefined();
+    expect((await tokens.take(second, "T1", "U1"))?.token).toBe("tok-new");
   });
 
-  it("evicts the oldest beyond max, and deletes on request or per user", () => {
-    const tokens = createPendingTokens({ max: 2 });
-    const first = tokens.put(entry("U1"));
-    const second = tokens.put(entry("U2"));
-    const third = tokens.put(entry("U3"));
-    expect(tokens.get(first, "T1", "U1")).toBeUndefined();
-    expect(tokens.size).toBe(2);
-    tokens.delete(second);
-    expect(tokens.get(second, "T1", "U2")).toBeUndefined();
-    tokens.put(entry("U3"));
-    tokens.dropUser("T1", "U3");
-    expect(tokens.get(third, "T1", "U3")).toBeUndefined();
-    expect(tokens.size).toBe(0);
+  it("puts a taken entry back under the same nonce when asked", async () => {
+    const { tokens } = clocked();
+    const nonce = await tokens.put(entry("U1"));
+    const taken = await tokens.take(nonce, "T1", "U1");
+    if (!taken) throw new Error("not taken");
+    expect(await tokens.put(taken, nonce)).toBe(nonce);
+    expect((await tokens.take(nonce, "T1", "U1"))?.token).toBe("tok-U1");
   });
 
-  it("keeps its own copy of the organizations list", () => {
-    const tokens = createPendingTokens();
+  it("expires entries after the TTL", async () => {
+    const { tokens, advance } = clocked(500);
+    const nonce = await tokens.put(entry("U1"));
+    advance(500);
+    expect(await tokens.take(nonce, "T1", "U1")).toBeUndefined();
+    const again = await tokens.put(entry("U1"));
+    advance(499);
+    expect(await tokens.take(again, "T1", "U1")).toBeDefined();
+  });
+
+  it("drops a user's entry and no one else's", async () => {
+    const { tokens } = clocked();
+    const one = await tokens.put(entry("U1"));
+    const two = await tokens.put(entry("U2"));
+    await tokens.dropUser("T1", "U1");
+    expect(await tokens.take(one, "T1", "U1")).toBeUndefined();
+    expect(await tokens.take(two, "T1", "U2")).toBeDefined();
+  });
+
+  it("keeps its own copy of the organizations list", async () => {
+    const { tokens } = clocked();
     const e = entry("U1");
-    const nonce = tokens.put(e);
+    const nonce = await tokens.put(e);
     e.orgs.push({ id: "o3", name: "Three" });
-    expect(tokens.get(nonce, "T1", "U1")?.orgs).toHaveLength(2);
+    expect((await tokens.take(nonce, "T1", "U1"))?.orgs).toHaveLength(2);
   });
 });

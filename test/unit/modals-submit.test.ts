@@ -4,6 +4,12 @@ import { silentLogger } from "../../src/log.ts";
 import { answerSubmission, type SubmitOutcome } from "../../src/slack/submission.ts";
 import { OnceRegistry } from "../../src/slack/submission-claims.ts";
 import type { WebClient } from "../../src/slack/web-client.ts";
+import { createMemorySharedState } from "../../src/store/shared-state.ts";
+import {
+  TallyfyError,
+  TallyfyTimeoutError,
+  TallyfyValidationError,
+} from "../../src/tallyfy/errors.ts";
 
 const view = (text: string): ModalView => ({
   type: "modal",
@@ -112,27 +118,130 @@ describe("answerSubmission when Slack refuses the late result", () => {
 });
 
 describe("OnceRegistry", () => {
-  it("runs a key once and shares the promise", async () => {
-    const r = new OnceRegistry<number>();
+  /** Two instances' registries over one shared state (one store). */
+  function instances(opts: { waitMs?: number; ttlMs?: number } = {}) {
+    const shared = createMemorySharedState();
+    const make = (owner: string) =>
+      new OnceRegistry<number>({
+        shared,
+        owner,
+        pollMs: 5,
+        waitMs: opts.waitMs ?? 5_000,
+        ...(opts.ttlMs ? { ttlMs: opts.ttlMs } : {}),
+      });
+    return { shared, a: make("A"), b: make("B") };
+  }
+  const deferred = () => {
+    let resolve!: (v: number) => void;
+    let reject!: (e: unknown) => void;
+    const promise = new Promise<number>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    return { promise, resolve, reject };
+  };
+
+  it("runs a key once and shares the promise within an instance", async () => {
+    const { a } = instances();
     const fn = vi.fn(async () => 7);
-    const a = r.run("k", fn);
-    const b = r.run("k", fn);
-    expect(a.first).toBe(true);
-    expect(b.first).toBe(false);
-    expect(await b.promise).toBe(7);
+    const [x, y] = await Promise.all([a.run("k", fn), a.run("k", fn)]);
+    expect(x.first).toBe(true);
+    expect(y.first).toBe(false);
+    expect(await y.promise).toBe(7);
     expect(fn).toHaveBeenCalledOnce();
   });
 
-  it("runs again after forget, and after the ttl", async () => {
-    vi.useFakeTimers();
+  it("a repeat on another instance runs nothing and gets the first one's value", async () => {
+    const { a, b } = instances();
+    const call = deferred();
+    const fnA = vi.fn(() => call.promise);
+    const fnB = vi.fn(async () => 99);
+    const x = await a.run("k", fnA);
+    const waiting = b.run("k", fnB);
+    call.resolve(7);
+    const y = await waiting;
+    expect([x.first, y.first]).toEqual([true, false]);
+    expect(await y.promise).toBe(7);
+    expect(fnB).not.toHaveBeenCalled();
+    // Later repeats too, and the outcome stays for them.
+    expect(await (await b.run("k", fnB)).promise).toBe(7);
+  });
+
+  it("after a failure that changed nothing, the repeat on the other instance runs it", async () => {
+    const { a, b } = instances();
+    const call = deferred();
+    const x = await a.run("k", () => call.promise);
+    const waiting = b.run("k", async () => 8);
+    call.reject(new TallyfyValidationError({ status: 422 }));
+    await expect(x.promise).rejects.toBeInstanceOf(TallyfyValidationError);
+    await a.forget("k");
+    const y = await waiting;
+    expect(y.first).toBe(true);
+    expect(await y.promise).toBe(8);
+  });
+
+  it("after a failure that may have applied, the repeat elsewhere says so and runs nothing", async () => {
+    const { a, b } = instances();
+    await expect(
+      (await a.run("k", () => Promise.reject(new TallyfyTimeoutError({ mayHaveApplied: true }))))
+        .promise,
+    ).rejects.toBeInstanceOf(TallyfyTimeoutError);
+    const fnB = vi.fn(async () => 1);
+    const y = await b.run("k", fnB);
+    const error = await y.promise.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TallyfyError);
+    expect((error as TallyfyError).mayHaveApplied).toBe(true);
+    expect((error as TallyfyError).kind).toBe("timeout");
+    expect(fnB).not.toHaveBeenCalled();
+  });
+
+  it("a repeat gives up waiting with 'can't tell', running nothing", async () => {
+    const { a, b } = instances({ waitMs: 30 });
+    await a.run("k", () => new Promise<number>(() => {}));
+    const fnB = vi.fn(async () => 1);
+    const y = await b.run("k", fnB);
+    const error = await y.promise.catch((e: unknown) => e);
+    expect((error as TallyfyError).mayHaveApplied).toBe(true);
+    expect(fnB).not.toHaveBeenCalled();
+  });
+
+  it("releaseAll gives unfinished work to another instance; finished work stays done", async () => {
+    const { a, b } = instances();
+    await a.run("hung", () => new Promise<number>(() => {}));
+    await (await a.run("done", async () => 5)).promise;
+    expect(await a.releaseAll()).toBe(2);
+    const hung = await b.run("hung", async () => 6);
+    expect(hung.first).toBe(true);
+    expect(await hung.promise).toBe(6);
+    const fnB = vi.fn(async () => 9);
+    const done = await b.run("done", fnB);
+    expect(done.first).toBe(false);
+    expect(await done.promise).toBe(5);
+    expect(fnB).not.toHaveBeenCalled();
+  });
+
+  it("runs nothing when the store can't be reached, and may run once it can", async () => {
+    const { shared, a } = instances();
+    const claim = shared.claim;
+    shared.claim = () => Promise.reject(new Error("connection refused"));
+    const fn = vi.fn(async () => 1);
+    await expect(a.run("k", fn)).rejects.toThrow("connection refused");
+    expect(fn).not.toHaveBeenCalled();
+    shared.claim = claim;
+    expect((await a.run("k", fn)).first).toBe(true);
+  });
+
+  it("runs again after the ttl", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
     try {
-      const r = new OnceRegistry<number>(1000);
+      const { a, b } = instances({ ttlMs: 1000 });
       const fn = vi.fn(async () => 1);
-      r.run("k", fn);
-      r.forget("k");
-      expect(r.run("k", fn).first).toBe(true);
-      vi.advanceTimersByTime(1001);
-      expect(r.run("k", fn).first).toBe(true);
+      await (await a.run("k", fn)).promise;
+      expect((await b.run("k", fn)).first).toBe(false);
+      vi.setSystemTime(Date.now() + 1001);
+      expect((await a.run("k", fn)).first).toBe(true);
+      vi.setSystemTime(Date.now() + 1001);
+      expect((await b.run("k", fn)).first).toBe(true);
       expect(fn).toHaveBeenCalledTimes(3);
     } finally {
       vi.useRealTimers();

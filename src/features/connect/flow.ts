@@ -57,7 +57,10 @@ export async function disconnect(bot: BotContext, i: Interaction): Promise<void>
     const old = await bot.store.get(i.teamId, i.userId).catch(() => undefined);
     const removed = await bot.store.delete(i.teamId, i.userId);
     bot.secrets.forget(old?.token);
-    bot.pendingTokens.dropUser(i.teamId, i.userId);
+    // Shared with every instance: a connect window open on another one can't finish now, and
+    // a command typed before is not replayed by a later connect.
+    await bot.pendingTokens.dropUser(i.teamId, i.userId);
+    await bot.pending.drop(i.teamId, i.userId);
     bot.logger.info("Tallyfy connection removed", { userId: i.userId, removed });
     await reply(i, renderDisconnected({ removed, sharedAllowed: sharedAllowed(bot) }));
   } catch (error) {

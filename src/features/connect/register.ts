@@ -47,7 +47,10 @@ export const connectClosed =
   (bot: BotContext) =>
   async ({ ack, body, view }: SlackViewMiddlewareArgs<ViewClosedAction>) => {
     await ack();
-    forgetConnectView(bot, { teamId: teamIdOf(body), userId: body.user.id }, view);
+    await forgetConnectView(bot, { teamId: teamIdOf(body), userId: body.user.id }, view).catch(
+      (error: unknown) =>
+        bot.logger.warn("could not forget a closed connect window's token", { error }),
+    );
   };
 
 export function registerConnect(app: App, bot: BotContext): void {

@@ -72,10 +72,13 @@ export async function answerConnectSubmission(
 }
 
 /** The person closed the organization step: forget the token they had pasted. */
-export function forgetConnectView(bot: BotContext, who: Who, view: ViewOutput): void {
+export async function forgetConnectView(
+  bot: BotContext,
+  who: Who,
+  view: ViewOutput,
+): Promise<void> {
   const meta = decodeConnectMeta(view.private_metadata);
-  const tokens = bot.pendingTokens;
-  if (meta.nonce && tokens.get(meta.nonce, who.teamId, who.userId)) tokens.delete(meta.nonce);
+  if (meta.nonce) await bot.pendingTokens.take(meta.nonce, who.teamId, who.userId);
 }
 
 function tokenErrors(bot: BotContext, meta: ConnectMeta, message: string): Step {
@@ -136,7 +139,7 @@ async function tokenStep(
   }
   const [only] = check.orgs;
   if (only && check.orgs.length === 1) return connect(bot, who, token, check.user, only);
-  const nonce = bot.pendingTokens.put({ ...who, token, user: check.user, orgs: check.orgs });
+  const nonce = await bot.pendingTokens.put({ ...who, token, user: check.user, orgs: check.orgs });
   return {
     kind: "view",
     view: connectOrgView({
@@ -155,8 +158,11 @@ async function orgStep(
   view: ViewOutput,
   meta: ConnectMeta,
 ): Promise<Step> {
-  const entry = meta.nonce ? bot.pendingTokens.get(meta.nonce, who.teamId, who.userId) : undefined;
-  if (!entry || !meta.nonce) return { kind: "view", view: connectStoppedView() };
+  // Taken, not read: of two submits reaching two instances only one connects.
+  const entry = meta.nonce
+    ? await bot.pendingTokens.take(meta.nonce, who.teamId, who.userId)
+    : undefined;
+  if (!entry) return { kind: "view", view: connectStoppedView() };
   const value = view.state.values[CONNECT.orgBlock]?.[CONNECT.orgAction]?.selected_option?.value;
   const org = value ? orgFromValue(entry.orgs, value) : undefined;
   if (!org) {
@@ -167,14 +173,12 @@ async function orgStep(
       view: connectOrgView({
         user: { name: entry.user.full_name, email: entry.user.email },
         orgs: entry.orgs,
-        nonce: meta.nonce,
+        nonce: await bot.pendingTokens.put(entry, meta.nonce),
         pendingId: meta.pendingId,
       }),
     };
   }
-  const step = await connect(bot, who, entry.token, entry.user, org);
-  bot.pendingTokens.delete(meta.nonce);
-  return step;
+  return connect(bot, who, entry.token, entry.user, org);
 }
 
 async function connect(
@@ -195,20 +199,21 @@ async function connect(
   return { kind: "connected", connection };
 }
 
-function toOutcome(
+async function toOutcome(
   bot: BotContext,
   s: ConnectSubmission,
   meta: ConnectMeta,
   step: Step,
-): SubmitOutcome {
+): Promise<SubmitOutcome> {
   if (step.kind === "errors") return { errors: step.errors, view: step.view };
   if (step.kind === "view") return { view: step.view };
   const { connection } = step;
   const { teamId, userId } = s.interaction;
-  // The command from this prompt, else the person's latest one still waiting.
-  const pending =
-    (meta.pendingId ? bot.pending.take(teamId, userId, meta.pendingId) : undefined) ??
-    bot.pending.take(teamId, userId);
+  const pending = await takeReplay(bot, teamId, userId, meta.pendingId).catch((error: unknown) => {
+    // Connected either way: a store failure here only costs the replay.
+    bot.logger.warn("could not take the command to replay after connecting", { userId, error });
+    return undefined;
+  });
   const view = connectedView({
     user: { name: connection.tallyfyName, email: connection.tallyfyEmail },
     orgName: connection.orgName,
@@ -217,4 +222,10 @@ function toOutcome(
   });
   if (!pending) return { view };
   return { view, after: () => replayAfterConnecting(bot, s.interaction, s.view.id, pending) };
+}
+
+/** The command from this prompt, else the person's latest one still waiting (taken once). */
+async function takeReplay(bot: BotContext, teamId: string, userId: string, pendingId?: string) {
+  const fromPrompt = pendingId ? await bot.pending.take(teamId, userId, pendingId) : undefined;
+  return fromPrompt ?? (await bot.pending.take(teamId, userId));
 }

@@ -57,11 +57,11 @@ export async function underTaskLock<T>(
   fn: () => Promise<T>,
 ): Promise<{ value: T; first: boolean }> {
   const key = `task:${orgId}:${taskId}`;
-  const { promise, first } = bot.claims.run(key, fn);
+  const { promise, first } = await bot.claims.run(key, fn);
   try {
     return { value: await promise, first };
   } finally {
-    if (first) bot.claims.forget(key);
+    if (first) await bot.claims.forget(key);
   }
 }
 
