@@ -354,7 +354,9 @@ export function instanceFlows(get: () => Cluster): void {
     expect(dropped()).toHaveLength(1);
 
     // The very same signed bytes again (a replay), to the other instance: refused.
-    const body = new URLSearchParams({ payload: JSON.stringify({ type: "shortcut" }) }).toString();
+    const body = new URLSearchParams({
+      payload: JSON.stringify({ type: "interactive_message" }),
+    }).toString();
     const timestamp = Math.floor(Date.now() / 1000);
     const signature = signSlackRequest(SIGNING_SECRET, timestamp, body);
     const ct = "application/x-www-form-urlencoded";
