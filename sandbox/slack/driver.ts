@@ -1,3 +1,4 @@
+import { messageJson } from "./methods.ts";
 import {
   actionTs,
   basePayload,
@@ -135,6 +136,39 @@ export class SlackDriver {
       ackProblem = this.slack.applyCommandAck(responseUrl, body);
     }
     return { ...res, responseUrl, triggerId, ackProblem };
+  }
+
+  /**
+   * The user picks the app's message shortcut `callbackId` from a message's "More actions"
+   * menu: a message_action payload with the whole message, a trigger_id and a response_url
+   * for the message's channel. `message` overrides fields of the message as sent (e.g.
+   * `{ text: undefined }` for a message without text). Slack offers shortcuts only on messages
+   * everyone sees, not on ephemeral ones.
+   */
+  async messageShortcut(
+    target: { channel: string; ts: string },
+    callbackId: string,
+    opts: UserOpt & { message?: Json } = {},
+  ): Promise<CommandResult> {
+    const msg = this.slack.message(target.channel, target.ts);
+    if (!msg) throw new Error(`fake slack: no message ${target.channel}/${target.ts}`);
+    if (msg.ephemeralTo) throw new Error("fake slack: no shortcuts on an ephemeral message");
+    const user = this.userOf(opts.user);
+    const channel = this.slack.channel(msg.channel);
+    const responseUrl = this.slack.newResponseUrl({ channelId: msg.channel, userId: user.id });
+    const triggerId = this.slack.triggerId({ userId: user.id });
+    const payload = {
+      ...basePayload("message_action", this.ctx(user.id)),
+      callback_id: callbackId,
+      trigger_id: triggerId,
+      response_url: responseUrl,
+      message_ts: msg.ts,
+      action_ts: actionTs(),
+      channel: { id: msg.channel, name: channel ? channelName(channel) : msg.channel },
+      message: { ...messageJson(msg), ...opts.message },
+    };
+    const res = await this.postPayload(payload);
+    return { ...res, responseUrl, triggerId };
   }
 
   /** Click the button `actionId` (narrowed by blockId/value) on a message, ephemeral or view. */

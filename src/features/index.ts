@@ -4,6 +4,7 @@ import type { BotContext } from "../slack/context.ts";
 import { registerCard } from "./card/register.ts";
 import { registerCommands } from "./commands/register.ts";
 import { registerConnect } from "./connect/register.ts";
+import { registerCreateTask } from "./create-task/register.ts";
 import { registerEdit } from "./edit/register.ts";
 import { registerLaunch } from "./launch/register.ts";
 import { registerList } from "./list/register.ts";
@@ -17,4 +18,5 @@ export function registerFeatures(app: App, bot: BotContext): void {
   registerEdit(app, bot);
   registerConnect(app, bot);
   registerSuggestions(app, bot);
+  registerCreateTask(app, bot);
 }

@@ -104,6 +104,16 @@ const blockSuggestion = z.looseObject({
   view: view.optional(),
 });
 
+const messageAction = z.looseObject({
+  ...interaction,
+  type: z.literal("message_action"),
+  callback_id: z.string(),
+  trigger_id: z.string(),
+  response_url: z.url().optional(),
+  channel: z.looseObject({ id }),
+  message: z.looseObject({ ts: z.string(), text: z.string().nullish() }),
+});
+
 /** A slash command: a flat form. Slack always sends text (maybe empty) and a response_url. */
 export const commandSchema = z.looseObject({
   command: z.string().startsWith("/"),
@@ -121,6 +131,7 @@ export const interactionSchema = z.discriminatedUnion("type", [
   viewSubmission,
   viewClosed,
   blockSuggestion,
+  messageAction,
 ]);
 
 /** Interaction types we have listeners for; others are acknowledged and dropped. */
@@ -129,6 +140,7 @@ export const INTERACTION_TYPES = new Set([
   "view_submission",
   "view_closed",
   "block_suggestion",
+  "message_action",
 ]);
 
 export const eventCallbackSchema = z.looseObject({
