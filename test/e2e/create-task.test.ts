@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { SlackDriver } from "../../sandbox/slack/driver.ts";
 import type { FakeMessage, FakeView } from "../../sandbox/slack/types.ts";
 import { SEED } from "../../sandbox/tallyfy/server.ts";
 import { CREATE_BLOCK, CREATE_TASK_SHORTCUT, TASK_ACTION } from "../../src/blocks/tasks/index.ts";
+import { NOT_AVAILABLE } from "../../src/guard/team-gate.ts";
 import { assertBlockKit } from "../support/block-limits.ts";
-import { eventually, type Harness, startHarness } from "../support/harness.ts";
+import { eventually, type Harness, SIGNING_SECRET, startHarness } from "../support/harness.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: views, blocks and bodies are inspected loosely.
 type Json = any;
@@ -328,6 +330,24 @@ describe("Create Tallyfy task: submitting", () => {
     expect(people.body.errors[CREATE_BLOCK.assignees]).toContain("Dave Diaz (dave@acme.test)");
     expect(people.body.errors[CREATE_BLOCK.assignees]).not.toContain("Bob");
     expect(creates()).toEqual([]);
+  });
+});
+
+describe("Create Tallyfy task from outside the workspace", () => {
+  it("tells a Slack Connect guest privately that the app is not available, and opens nothing", async () => {
+    const guest = new SlackDriver({
+      botUrl: h.driver.botUrl,
+      signingSecret: SIGNING_SECRET,
+      slack: h.slack,
+      userTeamId: "T0GUEST",
+    });
+    const msg = h.slack.postAsUser(OPS, ALICE, "Call Globex back");
+    const res = await guest.messageShortcut(msg, CREATE_TASK_SHORTCUT);
+    expect(res.status).toBe(200);
+    const told = await h.slack.waitForResponse();
+    expect(told.body).toMatchObject({ response_type: "ephemeral", text: NOT_AVAILABLE });
+    expect(h.slack.callsTo("views.open")).toHaveLength(0);
+    expect(h.slack.callsTo("users.info")).toHaveLength(0);
   });
 });
 

@@ -41,7 +41,10 @@ function richText(block: Json): string[] {
   for (const part of Array.isArray(block.elements) ? block.elements : []) {
     const inner: Json[] = Array.isArray(part?.elements) ? part.elements : [];
     if (part?.type === "rich_text_list") {
-      for (const item of inner) lines.push(...richText(item).map((l) => `• ${l}`));
+      for (const item of inner) {
+        const words: Json[] = Array.isArray(item?.elements) ? item.elements : [];
+        lines.push(`• ${words.map(richElement).join("")}`);
+      }
     } else {
       lines.push(inner.map(richElement).join(""));
     }
