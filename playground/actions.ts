@@ -2,14 +2,22 @@
  * What the page's user does, played through the driver exactly as Slack would send it to the
  * bot: slash commands, clicks and selections, modal submissions, closes, external selects.
  */
-import type { DriverResult, SlackDriver, Target } from "../sandbox/slack/driver.ts";
+import {
+  type DriverResult,
+  escapeLikeSlack,
+  type SlackDriver,
+  type Target,
+} from "../sandbox/slack/driver.ts";
 import type { FakeSlack, Json } from "../sandbox/slack/fake-slack.ts";
 import { findElement, isStateful, toStateValue } from "../sandbox/slack/state.ts";
+import type { MessageShortcut } from "./shortcuts.ts";
 import { BadRequest, playUser, visibleChannels } from "./state.ts";
 
 export interface ActionContext {
   slack: FakeSlack;
   driver: SlackDriver;
+  /** The app's message shortcuts (manifest.yml). */
+  shortcuts: MessageShortcut[];
 }
 
 /** How the bot's answer went, for the page to show a Slack-style error when it failed. */
@@ -31,6 +39,35 @@ export async function runCommand(c: ActionContext, body: Json): Promise<Outcome>
   const res = await c.driver.command(match[2] ?? "", { user: user.id, channel });
   if (res.ackProblem) return { ok: false, error: `/tallyfy failed: ${res.ackProblem}` };
   return outcome(res, "/tallyfy");
+}
+
+/** Words typed in the composer (not a command): posted as the user, like any message. */
+export async function postMessage(c: ActionContext, body: Json): Promise<Outcome> {
+  const user = playUser(c.slack, body.user);
+  const channel = str(body.channel, "channel");
+  const text = str(body.text, "text");
+  const ch = c.slack.channel(channel);
+  if (!ch || !visibleChannels(c.slack, user.id).some((v) => v.id === ch.id))
+    throw new BadRequest(`${user.name} cannot see ${channel}`);
+  if (!ch.members.includes(user.id)) return { ok: false, error: `Join #${ch.name} to post there.` };
+  // Slack sends message text with &, < and > escaped.
+  c.slack.postAsUser(ch.id, user.id, escapeLikeSlack(text));
+  return { ok: true };
+}
+
+/** A message shortcut picked from a message's "More actions" menu. */
+export async function runShortcut(c: ActionContext, body: Json): Promise<Outcome> {
+  const user = playUser(c.slack, body.user);
+  const channel = str(body.channel, "channel");
+  if (!visibleChannels(c.slack, user.id).some((ch) => ch.id === channel))
+    throw new BadRequest(`${user.name} cannot see ${channel}`);
+  const callbackId = str(body.callbackId, "callbackId");
+  if (!c.shortcuts.some((s) => s.callbackId === callbackId))
+    throw new BadRequest(`the app has no message shortcut ${callbackId}`);
+  const res = await c.driver.messageShortcut({ channel, ts: str(body.ts, "ts") }, callbackId, {
+    user: user.id,
+  });
+  return outcome(res, "the app");
 }
 
 /** A button, select, overflow, date picker… in a message or a modal. */

@@ -8,12 +8,23 @@ import type { IncomingMessage, RequestListener, ServerResponse } from "node:http
 import { extname, join } from "node:path";
 import type { SlackDriver } from "../sandbox/slack/driver.ts";
 import type { ChangeEvent, FakeSlack, Json } from "../sandbox/slack/fake-slack.ts";
-import { closeView, interact, runCommand, submitView, suggest } from "./actions.ts";
+import {
+  closeView,
+  interact,
+  postMessage,
+  runCommand,
+  runShortcut,
+  submitView,
+  suggest,
+} from "./actions.ts";
+import type { MessageShortcut } from "./shortcuts.ts";
 import { BadRequest, pageState, playUser } from "./state.ts";
 
 export interface PageContext {
   slack: FakeSlack;
   driver: SlackDriver;
+  /** The app's message shortcuts (manifest.yml), offered on every message. */
+  shortcuts: MessageShortcut[];
 }
 
 const PUBLIC_DIR = join(import.meta.dirname, "public");
@@ -31,6 +42,8 @@ const KEEPALIVE_MS = 15_000;
 type PostHandler = (c: PageContext, body: Json) => Promise<unknown>;
 const POSTS: Record<string, PostHandler> = {
   "/play/command": runCommand,
+  "/play/message": postMessage,
+  "/play/shortcut": runShortcut,
   "/play/click": interact,
   "/play/submit": submitView,
   "/play/close": closeView,
@@ -58,7 +71,8 @@ export function createPageHandler(context: () => PageContext | undefined): PageH
     if (!c) return sendJson(res, 503, { ok: false, error: "starting up" });
     if (req.method === "GET" && path === "/play/state") {
       const user = playUser(c.slack, url.searchParams.get("user"));
-      return sendJson(res, 200, pageState(c.slack, user.id, url.searchParams.get("channel")));
+      const page = pageState(c.slack, user.id, url.searchParams.get("channel"));
+      return sendJson(res, 200, { ...page, shortcuts: c.shortcuts });
     }
     if (req.method === "GET" && path === "/play/events") return openStream(c, req, res);
     const post = POSTS[path];

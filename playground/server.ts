@@ -13,6 +13,7 @@ import { createMemoryStore, openSqliteStore } from "../src/store/index.ts";
 import type { ConnectionStore } from "../src/store/store.ts";
 import { createTallyfy } from "../src/tallyfy/index.ts";
 import { createPageHandler, type PageContext } from "./http.ts";
+import { messageShortcuts } from "./shortcuts.ts";
 
 export interface PlaygroundOptions {
   /** Port for the page (and the fake Slack Web API behind it); 0 picks a free one. */
@@ -100,7 +101,7 @@ export async function startPlayground(opts: PlaygroundOptions = {}): Promise<Pla
       signingSecret,
       slack,
     });
-    ctx.page = { slack, driver };
+    ctx.page = { slack, driver, shortcuts: await messageShortcuts() };
     return {
       url: slack.url,
       slack,
