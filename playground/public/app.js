@@ -217,7 +217,8 @@ function messageActions(m) {
     {
       type: "button",
       class: "btn btn-overflow",
-      "aria-label": "More actions",
+      // Not "More actions": that is the accessible name of overflow menus inside messages.
+      "aria-label": "Message actions",
       "aria-haspopup": "menu",
       title: "More actions",
     },

@@ -89,7 +89,7 @@ describe.skipIf(!HAVE_BROWSER)("playground tasks", () => {
     const before = new Date();
     await step("More actions → Create Tallyfy task opens the prefilled modal", async () => {
       await message.hover();
-      await message.getByRole("button", { name: "More actions" }).click();
+      await message.getByRole("button", { name: "Message actions" }).click();
       const menu = message.getByRole("menu");
       expect(await menu.getByRole("menuitem").allInnerTexts()).toContain("Create Tallyfy task");
       await page.screenshot({ path: artifact("message-more-actions.png") });
