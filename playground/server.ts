@@ -94,7 +94,7 @@ export async function startPlayground(opts: PlaygroundOptions = {}): Promise<Pla
     stops.push(() => store.close());
     const bot = createBot({ config, logger, tallyfy, store });
     const { port: botPort } = await bot.start(0);
-    stops.push(() => bot.stop());
+    stops.push(async () => void (await bot.stop()));
 
     const driver = new SlackDriver({
       botUrl: `http://127.0.0.1:${botPort}/slack/events`,

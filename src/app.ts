@@ -43,10 +43,11 @@ export interface Bot {
   /** HTTP mode: listens on `port` (0 = any free port) and returns the bound port. */
   start(port?: number): Promise<{ port: number | undefined }>;
   /**
-   * Stops taking requests, then lets those in hand finish (up to `drainMs`, then closes every
-   * connection left). Idempotent.
+   * Stops taking requests; queued work not yet started is told to run it again; the rest may
+   * finish within `drainMs`, then what is still running is told how far it got, and every
+   * connection left is closed. `clean`: all finished or was told nothing was changed. Idempotent.
    */
-  stop(): Promise<void>;
+  stop(): Promise<{ clean: boolean }>;
   readonly ready: boolean;
   /** Whether Slack requests are arriving (post-ack work yields to them meanwhile). */
   busy(): boolean;
@@ -77,7 +78,7 @@ export function createBot(opts: BotOptions): Bot {
   }
 
   let ready = false;
-  let stopping: Promise<void> | undefined;
+  let stopping: Promise<{ clean: boolean }> | undefined;
   let server: Server | undefined;
   const health = {
     path: "/healthz",
@@ -155,7 +156,7 @@ export function createBot(opts: BotOptions): Bot {
       maxWaitMs: BACKGROUND_MAX_WAIT_MS,
       busyLimit: BACKGROUND_CONCURRENCY_WHILE_ACKING,
     }),
-    responseUrls: createResponseUrls(slackFetch.fetch),
+    responseUrls: createResponseUrls(slackFetch.fetch, { slackApiUrl: config.slack.apiUrl }),
   });
   const arrivals = watchArrivals(() => bot.background.kick());
 
@@ -198,12 +199,21 @@ export function createBot(opts: BotOptions): Bot {
           logger.warn("stopping the receiver failed", { error: (error as Error).message });
         });
         httpGuard.dropUnverified();
-        // Listeners still running (modal openers) may queue more work: wait for them first.
+        // Work not started yet is told at once to run it again; so is any queued from now on.
+        bot.background.close();
+        // Listeners still running (modal openers) are let finish too.
         const listenersDone = await inFlight.idle(deadline - Date.now());
-        const queueDone = await bot.background.idle(Math.max(0, deadline - Date.now()));
-        if (!listenersDone || !queueDone) {
-          logger.warn("stopped with requests still being handled", {
-            count: inFlight.count + bot.background.pending,
+        const drained = await bot.background.drain(Math.max(0, deadline - Date.now()));
+        if (!listenersDone || !drained.clean) {
+          logger.warn("stopped with requests unfinished", {
+            listeners: inFlight.count,
+            notStarted: drained.notStarted,
+            cutOff: drained.cutOff,
+            undelivered: drained.undelivered,
+          });
+        } else if (drained.notStarted > 0) {
+          logger.info("stopped; queued work was told to run it again", {
+            notStarted: drained.notStarted,
           });
         }
         const closedInTime = server
@@ -211,6 +221,7 @@ export function createBot(opts: BotOptions): Bot {
           : await within(closed, Math.max(1_000, deadline - Date.now()));
         if (!closedInTime) logger.warn("closed connections still open at the stop deadline");
         await slackFetch.close();
+        return { clean: listenersDone && drained.clean };
       })();
       return stopping;
     },

@@ -56,11 +56,13 @@ async function main(secrets: Secrets): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info(`${signal} received; shutting down`);
-    const force = setTimeout(() => process.exit(1), 10_000);
+    // Past the drain (8 s) and the notes to work it could not finish (1.5 s).
+    const force = setTimeout(() => process.exit(1), 12_000);
     force.unref();
     let code = 0;
     try {
-      await bot.stop();
+      const { clean } = await bot.stop();
+      if (!clean) code = 1;
       await tallyfy.close();
       await store.close();
       logger.info("stopped");

@@ -16,6 +16,11 @@ export interface SandboxFault {
   malformed?: boolean;
   /** Destroy the socket without any response (connection reset). */
   drop?: boolean;
+  /**
+   * Do what the request asks first, then answer with the fault (`drop` or `status`): a launch
+   * or update that went through though the caller saw a reset or a 504.
+   */
+  afterApply?: boolean;
   /** How many matching requests it applies to; default 1; Infinity = always. */
   times?: number;
 }

@@ -103,6 +103,9 @@ export async function startTallyfySandbox(opts: SandboxOptions = {}): Promise<Ta
     const wait = latencyMs + (fault?.latencyMs ?? 0);
     if (wait > 0) await sleep(wait);
     if (res.destroyed) return;
+    const route = () => answerRoute(req, url, method, path, body, token);
+    // Applied, but the caller sees only the fault: its answer is dropped.
+    if (fault?.afterApply) route();
     if (fault?.drop) {
       req.socket.destroy();
       return;
@@ -118,6 +121,18 @@ export async function startTallyfySandbox(opts: SandboxOptions = {}): Promise<Ta
       return;
     }
 
+    const answer = route();
+    sendJson(res, answer.status, answer.body, extra);
+  };
+
+  const answerRoute = (
+    req: IncomingMessage,
+    url: URL,
+    method: string,
+    path: string,
+    body: ReturnType<typeof parseBody>,
+    token: string | undefined,
+  ): { status: number; body: unknown } => {
     try {
       if (req.headers["x-tallyfy-client"] !== "APIClient") throw endpointNotFound();
       const match = matchRoute(method, path);
@@ -139,10 +154,10 @@ export async function startTallyfySandbox(opts: SandboxOptions = {}): Promise<Ta
         url,
         now: Date.now(),
       });
-      sendJson(res, result.status, result.body, extra);
+      return { status: result.status, body: result.body };
     } catch (e) {
       if (!(e instanceof ApiError)) throw e;
-      sendJson(res, e.status, e.body, extra);
+      return { status: e.status, body: e.body };
     }
   };
 

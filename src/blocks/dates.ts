@@ -36,27 +36,12 @@ export function isDateOnly(value: string): boolean {
 
 /**
  * "22 Nov 2026, 14:05 UTC", or "22 Nov 2026" for a day. The UTC context does plain arithmetic;
- * @date-fns/tz's `tz("UTC")` asks Intl for the offset on every call (6% of the bot's CPU under
- * load, and ICU data pages in memory) for an offset that is always zero.
+ * @date-fns/tz's `tz("UTC")` asks Intl for the offset on every call, for an offset that is
+ * always zero.
  */
 export function utcLabel(date: Date, dayOnly = false): string {
-  const key = date.getTime() * 2 + (dayOnly ? 1 : 0);
-  let label = labels.get(key);
-  if (label === undefined) {
-    label = format(date, dayOnly ? "d MMM yyyy" : "d MMM yyyy, HH:mm 'UTC'", { in: utc });
-    if (labels.size >= LABELS_MAX) labels.clear();
-    labels.set(key, label);
-  }
-  return label;
+  return format(date, dayOnly ? "d MMM yyyy" : "d MMM yyyy, HH:mm 'UTC'", { in: utc });
 }
-
-/**
- * Labels already made: a list page or card shows the same few dates again and again, and
- * `format` re-reads its pattern on every call (over a third of the garbage a list page made
- * in rendering).
- */
-const labels = new Map<number, string>();
-const LABELS_MAX = 2048;
 
 /**
  * `<!date^EPOCH^FORMAT|FALLBACK>` for mrkdwn. A bare day shows without a time. Anything that

@@ -2,6 +2,7 @@ import type { BlockAction, ButtonAction, SlackActionMiddlewareArgs } from "@slac
 import type { BotContext } from "./context.ts";
 import { type Interaction, payloadInteraction } from "./interaction.ts";
 import { replyFailure } from "./reply.ts";
+import { tellStopped } from "./stopped.ts";
 import type { WebClient } from "./web-client.ts";
 
 export type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & {
@@ -50,6 +51,10 @@ export function buttonListener(
       }
     };
     if (!queued) return run();
-    bot.background.enqueue(run, (error) => bot.logger.error("queued click failed", { error }));
+    bot.background.enqueue({
+      run,
+      stopped: tellStopped(click.interaction.respond),
+      onError: (error) => bot.logger.error("queued click failed", { error }),
+    });
   };
 }

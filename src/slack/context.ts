@@ -50,6 +50,7 @@ export function createBotContext(parts: BotContextParts): BotContext {
     pending: parts.pending ?? createPendingCommands(),
     pendingTokens: parts.pendingTokens ?? createPendingTokens(),
     claims: parts.claims ?? new OnceRegistry(),
-    responseUrls: parts.responseUrls ?? createResponseUrls(fetch),
+    responseUrls:
+      parts.responseUrls ?? createResponseUrls(fetch, { slackApiUrl: parts.config.slack.apiUrl }),
   };
 }

@@ -7,6 +7,7 @@
 import type { SlackViewMiddlewareArgs, ViewOutput, ViewSubmitAction } from "@slack/bolt";
 import type { ModalView } from "@slack/types";
 import { type Actor, resolveActor } from "../accounts/actor.ts";
+import { untrustedFormView } from "../blocks/modals/modal.ts";
 import { type FormTargets, mapValidationError } from "../blocks/modals/validation-map.ts";
 import { tallyfyErrorText } from "../blocks/notices.ts";
 import { mrkdwnText } from "../blocks/text.ts";
@@ -14,6 +15,7 @@ import { TallyfyError, TallyfyValidationError } from "../tallyfy/errors.ts";
 import type { BotContext } from "./context.ts";
 import { errorsNotice, failureNotice, type Notice, resubmittable } from "./form-errors.ts";
 import { type Interaction, payloadInteraction } from "./interaction.ts";
+import { openedMetadata, viewSealer } from "./sealed-metadata.ts";
 import { answerSubmission, type SubmitOutcome } from "./submission.ts";
 import type { WebClient } from "./web-client.ts";
 
@@ -30,8 +32,11 @@ export interface FormSubmission<Meta> {
 export interface FormSpec<Meta> {
   /** For logs and failure messages: "launch", "edit". */
   what: string;
-  /** The form's private_metadata; undefined: ack and ignore the submission. */
-  decode(view: ViewOutput): Meta | undefined;
+  /**
+   * The form's private_metadata, already checked against its seal (src/slack/sealed-metadata.ts);
+   * undefined: ack and ignore the submission.
+   */
+  decode(metadata: string, view: ViewOutput): Meta | undefined;
   /** Shown when Tallyfy is slower than the ack window ("Launching …"). */
   workingView(view: ViewOutput, meta: Meta): ModalView;
   /** "submit" or "save": what to do again after connecting. */
@@ -48,18 +53,43 @@ type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & { client: WebClient 
 export function formListener<Meta>(bot: BotContext, spec: FormSpec<Meta>) {
   return async ({ ack, body, view, client }: ViewArgs): Promise<void> => {
     const startedAt = Date.now();
-    const meta = spec.decode(view);
+    const metadata = openedMetadata(bot, body.user.id, view);
+    if (metadata === undefined) {
+      // Unsigned or altered: nothing in it can say which run to change or where to post.
+      bot.logger.warn(`${spec.what} form refused: private_metadata failed its seal`, {
+        userId: body.user.id,
+      });
+      await ack({ response_action: "update", view: untrustedFormView(view.title.text) } as never);
+      return;
+    }
+    const meta = spec.decode(metadata, view);
     if (meta === undefined) {
       await ack();
       return;
     }
+    const seal = viewSealer(bot, body.user.id);
+    const work = runForm(bot, spec, payloadInteraction(bot, body, client), body, meta).then(
+      (outcome): SubmitOutcome => {
+        const after = outcome.after;
+        return {
+          ...outcome,
+          view: seal(outcome.view),
+          after:
+            after &&
+            (async () => {
+              const next = await after();
+              return next && seal(next);
+            }),
+        };
+      },
+    );
     await answerSubmission({
       ack: ack as never,
       client,
       viewId: view.id,
       startedAt,
-      pendingView: spec.workingView(view, meta),
-      work: runForm(bot, spec, payloadInteraction(bot, body, client), body, meta),
+      pendingView: seal(spec.workingView(view, meta)),
+      work,
       logger: bot.logger,
     });
   };
@@ -109,6 +139,12 @@ export interface TallyfyCall<T> {
   runRef?: string | undefined;
   /** The form again with a notice (a new render: Tallyfy changed nothing). */
   render: (notice: Notice) => ModalView;
+  /**
+   * The form again after a failure that may have applied (a reset or a 504 after the request
+   * was sent), for a call that checks before it tries again. Without it, such a failure keeps
+   * the claim: the same render never calls Tallyfy again.
+   */
+  uncertain?: (() => ModalView) | undefined;
 }
 
 export type CallResult<T> =
@@ -130,8 +166,17 @@ export async function callOnce<T>(
   try {
     return { ok: true, value: await promise, first };
   } catch (error) {
+    const uncertain = error instanceof TallyfyError && error.mayHaveApplied;
     // Certainly nothing was changed: the same form may be submitted again.
-    if (!(error instanceof TallyfyError && error.mayHaveApplied)) bot.claims.forget(key);
+    if (!uncertain) bot.claims.forget(key);
+    if (uncertain && c.uncertain) {
+      bot.logger.warn(`${form.what} may have applied`, {
+        kind: error.kind,
+        status: error.status,
+        requestId: error.requestId,
+      });
+      return { ok: false, outcome: { view: c.uncertain() } };
+    }
     if (error instanceof TallyfyValidationError) {
       const mapped = mapValidationError(error, c.targets);
       const general = mapped.general.map((m) => mrkdwnText(m, 500)).join(" ");

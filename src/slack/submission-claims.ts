@@ -5,6 +5,7 @@
  */
 export class OnceRegistry<T = unknown> {
   private readonly entries = new Map<string, { promise: Promise<T>; at: number }>();
+  private readonly queues = new Map<string, Promise<void>>();
   private readonly ttlMs: number;
 
   constructor(ttlMs = 10 * 60_000) {
@@ -28,5 +29,26 @@ export class OnceRegistry<T = unknown> {
   /** Let the key run again (after a failure that certainly changed nothing). */
   forget(key: string): void {
     this.entries.delete(key);
+  }
+
+  /**
+   * Runs `fn` after every earlier `exclusive` call for `key` has settled: two saves of one
+   * process through this bot read and write one after the other, never interleaved.
+   */
+  async exclusive<U>(key: string, fn: () => Promise<U>): Promise<U> {
+    const before = this.queues.get(key) ?? Promise.resolve();
+    let release = () => {};
+    const done = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const mine = before.then(() => done);
+    this.queues.set(key, mine);
+    await before;
+    try {
+      return await fn();
+    } finally {
+      release();
+      if (this.queues.get(key) === mine) this.queues.delete(key);
+    }
   }
 }

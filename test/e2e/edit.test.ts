@@ -274,3 +274,68 @@ describe("saving", () => {
     expect(h.slack.callsTo("chat.update")).toEqual([]);
   });
 });
+
+describe("two people editing one process", () => {
+  const BOB = "U0BOB";
+  const formOf = (user: string) =>
+    eventually(() => {
+      const v = h.slack.openView(user);
+      if (!v || !isForm(v)) throw new Error(`no form for ${user}`);
+      return v;
+    });
+  const hintOf = (v: Json, id: string) => block(v, id)?.hint?.text ?? "";
+
+  it("saving one field at the same time: one save wins, the other is told and keeps its value", async () => {
+    await h.driver.command(`edit ${RUN}`, { channel: OPS, user: ALICE });
+    const alice = await formOf(ALICE);
+    await h.driver.command(`edit ${RUN}`, { channel: OPS, user: BOB });
+    const bob = await formOf(BOB);
+    h.sandbox.clearRequests();
+    h.sandbox.latencyMs = 300;
+
+    const [a, b] = await Promise.all([
+      h.driver.submitView(alice.id, { run_name: { value: "Alice's name" } }),
+      h.driver.submitView(bob.id, { run_name: { value: "Bob's name" } }),
+    ]);
+    h.sandbox.latencyMs = 0;
+    expect(puts()).toHaveLength(1);
+    const [won, lost, loser] = a.body.response_action === "clear" ? [a, b, BOB] : [b, a, ALICE];
+    expect(won.body.response_action).toBe("clear");
+    expect(lost.body.response_action).toBe("update");
+    const winner = loser === BOB ? "Alice's name" : "Bob's name";
+    expect(sandboxRun().name).toBe(winner);
+    const told = h.slack.openView(loser) as FakeView;
+    expect(hintOf(told, "run_name")).toContain(
+      `Someone else changed this while you were editing: now '${winner}'`,
+    );
+    expect(block(told, "run_name").element.initial_value).toBe(
+      loser === BOB ? "Bob's name" : "Alice's name",
+    );
+    await h.slack.waitFor((c) => c.method === "chat.postMessage");
+  });
+
+  it("a field changed in Tallyfy meanwhile is not overwritten, even when last_updated says nothing", async () => {
+    const { form } = await editFromCard();
+    sandboxRun().name = "Renamed in Tallyfy";
+    h.sandbox.clearRequests();
+
+    const res = await h.driver.submitView(form.id, { run_name: { value: "My name" } });
+    expect(res.body.response_action).toBe("update");
+    expect(puts()).toEqual([]);
+    // one read and no PUT
+    expect(h.sandbox.requests.map((r) => `${r.method} ${r.path}`)).toEqual([`GET ${runPath}`]);
+    const told = h.slack.openView(ALICE) as FakeView;
+    expect(hintOf(told, "run_name")).toContain(
+      "Someone else changed this while you were editing: now 'Renamed in Tallyfy'",
+    );
+    expect(block(told, "run_name").element.initial_value).toBe("My name");
+    expect(text(told)).toContain("Nothing was saved");
+    expect(sandboxRun().name).toBe("Renamed in Tallyfy");
+
+    // the form now knows what Tallyfy has: saving again is a deliberate overwrite
+    const again = await h.driver.submitView(told.id);
+    expect(again.body.response_action).toBe("clear");
+    expect(sandboxRun().name).toBe("My name");
+    await redraw();
+  });
+});

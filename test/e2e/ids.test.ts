@@ -6,7 +6,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { FakeView } from "../../sandbox/slack/types.ts";
 import { SEED } from "../../sandbox/tallyfy/server.ts";
 import { ACTION } from "../../src/blocks/ids.ts";
-import { eventually, type Harness, startHarness } from "../support/harness.ts";
+import { metadataKey, seal, unseal } from "../../src/slack/sealed-metadata.ts";
+import { eventually, type Harness, SIGNING_SECRET, startHarness } from "../support/harness.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: messages and views are inspected loosely.
 type Json = any;
@@ -28,6 +29,19 @@ beforeEach(() => {
 });
 
 const text = (v: unknown) => JSON.stringify(v);
+
+/**
+ * The form's metadata with `change` applied and sealed again with the bot's own key: the id
+ * check must hold even behind a valid seal (a leaked signing secret, or a bug that seals what
+ * it should not).
+ */
+function resealed(view: FakeView["view"], userId: string, change: object): string {
+  const key = metadataKey(SIGNING_SECRET);
+  const scope = { form: view.callback_id ?? "", userId };
+  const json = unseal(key, scope, view.private_metadata);
+  if (!json) throw new Error("the form's metadata is not sealed for this person");
+  return seal(key, scope, JSON.stringify({ ...JSON.parse(json), ...change }));
+}
 
 /** A card for the active seeded run, with every button's value replaced by `value`. */
 async function forgedCard(value: string): Promise<{ channel: string; ts: string }> {
@@ -124,8 +138,7 @@ describe("a modal whose private_metadata names no run", () => {
   it("saving an edit modal whose run id was swapped for `..` sends nothing to Tallyfy", async () => {
     await h.driver.command(`edit ${SEED.runs.active}`, { channel: OPS, user: ALICE });
     const form = await aliceView((v) => v.view.submit?.text === "Save");
-    const meta = JSON.parse(form.view.private_metadata);
-    form.view.private_metadata = JSON.stringify({ ...meta, r: ".." });
+    form.view.private_metadata = resealed(form.view, ALICE, { r: ".." });
     h.sandbox.clearRequests();
     const res = await h.driver.submitView(form.id, { run_name: { value: "Renamed" } });
     const shown = await eventually(() => {
@@ -141,8 +154,7 @@ describe("a modal whose private_metadata names no run", () => {
   it("submitting a launch modal whose template id was swapped for `..` launches nothing", async () => {
     await h.driver.command("launch Employee Onboarding", { channel: OPS, user: ALICE });
     const form = await aliceView((v) => v.view.submit?.text === "Launch");
-    const meta = JSON.parse(form.view.private_metadata);
-    form.view.private_metadata = JSON.stringify({ ...meta, t: ".." });
+    form.view.private_metadata = resealed(form.view, ALICE, { t: ".." });
     h.sandbox.clearRequests();
     const res = await h.driver.submitView(form.id, {}, { skipClientValidation: true });
     const shown = await eventually(() => {

@@ -411,3 +411,65 @@ describe("launching", () => {
     await aliceView((v) => text(v).includes("The status card is in <#C0LEADERS>"));
   });
 });
+
+describe("a launch that may have gone through", () => {
+  const NAME = "Onboarding – Maria Lopez";
+  const created = () => [...h.sandbox.state.runs.values()].filter((r) => r.name === NAME);
+  const checks = () =>
+    h.sandbox.requests.filter((r) => r.method === "GET" && r.path.endsWith("/runs"));
+
+  /** First Launch: Tallyfy answers with `fault`; the form comes back saying so, values kept. */
+  async function uncertainLaunch(fault: { afterApply?: boolean; drop?: boolean; status?: number }) {
+    const form = await openForm("Employee Onboarding");
+    h.sandbox.fault({ method: "POST", path: /\/runs$/, ...fault });
+    const res = await h.driver.submitView(form.id, filledOnboarding());
+    expect(res.body.response_action).toBe("update");
+    const back = await aliceView(isForm);
+    const name = back.view.blocks.find((b: Json) => b.block_id === launchNameBlock(T.onboarding));
+    expect(name.element.initial_value).toBe(NAME);
+    expect(launches()).toHaveLength(1);
+    return { back, said: text(back) };
+  }
+  const saysMayHaveLaunched = (said: string) => {
+    expect(said).toContain("Tallyfy may have launched this");
+    expect(said).toContain("I'll check first");
+  };
+
+  for (const [what, fault] of [
+    ["the connection was reset", { afterApply: true, drop: true }],
+    ["Tallyfy answered 504", { afterApply: true, status: 504 }],
+  ] as const) {
+    it(`launched, but ${what}: Launch again shows that process and launches nothing`, async () => {
+      const { back, said } = await uncertainLaunch(fault);
+      expect(created()).toHaveLength(1);
+
+      const again = await h.driver.submitView(back.id);
+      expect(again.body.response_action).toBe("update");
+      await aliceView((v) => text(v).includes("The status card is in"));
+      expect(launches()).toHaveLength(1);
+      expect(created()).toHaveLength(1);
+      const [check] = checks();
+      expect(check?.query).toMatchObject({
+        checklist_id: T.onboarding,
+        q: NAME,
+        sort: "-created_at",
+      });
+      const cards = h.slack.callsTo("chat.postMessage");
+      expect(cards).toHaveLength(1);
+      expect(text(cards[0]?.args)).toContain(created()[0]?.id);
+      saysMayHaveLaunched(said);
+    });
+  }
+
+  it("not launched after all: Launch again checks, then launches once", async () => {
+    const { back, said } = await uncertainLaunch({ drop: true });
+    saysMayHaveLaunched(said);
+    expect(created()).toEqual([]);
+    const again = await h.driver.submitView(back.id);
+    expect(again.body.response_action).toBe("update");
+    await aliceView((v) => text(v).includes("The status card is in"));
+    expect(checks()).toHaveLength(1);
+    expect(launches()).toHaveLength(2);
+    expect(created()).toHaveLength(1);
+  });
+});

@@ -46,6 +46,8 @@ export interface HarnessOptions {
   dataDir?: string;
   now?: () => Date;
   sandboxLatencyMs?: number;
+  /** The bot's drain budget on stop (createBot's default when absent). */
+  drainMs?: number;
 }
 
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
@@ -78,6 +80,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     store,
     policies: { interactive: INTERACTIVE, background: TEST_BACKGROUND },
     ...(opts.now ? { now: opts.now } : {}),
+    ...(opts.drainMs !== undefined ? { drainMs: opts.drainMs } : {}),
   });
   const { port } = await bot.start(0);
   const driver = new SlackDriver({

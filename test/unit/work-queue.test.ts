@@ -1,5 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { createWorkQueue } from "../../src/slack/work-queue.ts";
+import {
+  createWorkQueue,
+  type QueuedWork,
+  type Unfinished,
+  WorkStopped,
+} from "../../src/slack/work-queue.ts";
+
+/** Queued work that is never stopped in these tests. */
+function job(run: () => Promise<void>, onError: (e: unknown) => void = () => {}): QueuedWork {
+  return { run, onError, stopped: async () => {} };
+}
 
 describe("createWorkQueue", () => {
   it("runs at most `limit` at once, the rest in arrival order", async () => {
@@ -41,11 +51,7 @@ describe("createWorkQueue while requests are arriving", () => {
     let busy = true;
     const q = createWorkQueue({ limit: 4, busy: () => busy, maxWaitMs: 60_000 });
     const started: number[] = [];
-    for (const n of [1, 2, 3])
-      q.enqueue(
-        async () => void started.push(n),
-        () => {},
-      );
+    for (const n of [1, 2, 3]) q.enqueue(job(async () => void started.push(n)));
     await tick();
     expect(started).toEqual([]);
     expect(q.waiting).toBe(3);
@@ -69,12 +75,13 @@ describe("createWorkQueue while requests are arriving", () => {
     const release: (() => void)[] = [];
     for (const n of [1, 2, 3, 4]) {
       q.enqueue(
-        () =>
-          new Promise<void>((r) => {
-            started.push(n);
-            release.push(r);
-          }),
-        () => {},
+        job(
+          () =>
+            new Promise<void>((r) => {
+              started.push(n);
+              release.push(r);
+            }),
+        ),
       );
     }
     await tick();
@@ -95,14 +102,8 @@ describe("createWorkQueue while requests are arriving", () => {
   it("idle() waits for running and waiting work, and gives up after its time", async () => {
     const q = createWorkQueue(1);
     let release = () => {};
-    q.enqueue(
-      () => new Promise<void>((r) => (release = r)),
-      () => {},
-    );
-    q.enqueue(
-      async () => {},
-      () => {},
-    );
+    q.enqueue(job(() => new Promise<void>((r) => (release = r))));
+    q.enqueue(job(async () => {}));
     expect(await q.idle(20)).toBe(false);
     const idle = q.idle(1000);
     release();
@@ -114,18 +115,122 @@ describe("createWorkQueue while requests are arriving", () => {
     const q = createWorkQueue(1);
     const errors: unknown[] = [];
     q.enqueue(
-      () => Promise.reject(new Error("boom")),
-      (e) => errors.push(e),
+      job(
+        () => Promise.reject(new Error("boom")),
+        (e) => errors.push(e),
+      ),
     );
     let ran = false;
     q.enqueue(
-      async () => {
+      job(async () => {
         ran = true;
-      },
-      () => {},
+      }),
     );
     expect(await q.idle(1000)).toBe(true);
     expect(ran).toBe(true);
     expect((errors[0] as Error).message).toBe("boom");
+  });
+});
+
+describe("createWorkQueue on shutdown", () => {
+  const tick = () => new Promise((r) => setTimeout(r, 0));
+
+  /** Work that runs until released, recording what it was told when the bot stopped. */
+  function held(told: Map<string, Unfinished>, name: string, before?: () => void) {
+    let release = () => {};
+    const work: QueuedWork = {
+      run: async () => {
+        before?.();
+        await new Promise<void>((r) => (release = r));
+      },
+      stopped: async (why) => void told.set(name, why),
+      onError: () => {},
+    };
+    return { work, release: () => release() };
+  }
+  let queue: ReturnType<typeof createWorkQueue>;
+
+  it("tells waiting work it was not started, and work enqueued after closing too", async () => {
+    queue = createWorkQueue(1);
+    const told = new Map<string, Unfinished>();
+    const first = held(told, "first");
+    queue.enqueue(first.work);
+    queue.enqueue(held(told, "second").work);
+    queue.enqueue(held(told, "third").work);
+    await tick();
+    const drained = queue.drain(1_000);
+    queue.enqueue(held(told, "late").work);
+    first.release();
+    const report = await drained;
+    expect(Object.fromEntries(told)).toEqual({
+      second: "not_started",
+      third: "not_started",
+      late: "not_started",
+    });
+    expect(report).toEqual({ clean: true, notStarted: 3, cutOff: 0, undelivered: 0 });
+  });
+
+  it("tells work still running at the deadline whether it had sent a change", async () => {
+    queue = createWorkQueue(4);
+    const told = new Map<string, Unfinished>();
+    queue.enqueue(held(told, "reading").work);
+    queue.enqueue(held(told, "writing", () => queue.markWrite()).work);
+    await tick();
+    const report = await queue.drain(20);
+    expect(Object.fromEntries(told)).toEqual({ reading: "read", writing: "write" });
+    expect(report).toEqual({ clean: false, notStarted: 0, cutOff: 2, undelivered: 0 });
+  });
+
+  it("refuses a change from work already told that nothing was changed", async () => {
+    queue = createWorkQueue(1);
+    let proceed = () => {};
+    let outcome: unknown;
+    queue.enqueue({
+      run: async () => {
+        await new Promise<void>((r) => (proceed = r));
+        try {
+          queue.markWrite();
+          outcome = "sent";
+        } catch (error) {
+          outcome = error;
+        }
+      },
+      stopped: async () => {},
+      onError: () => {},
+    });
+    await tick();
+    await queue.drain(10);
+    proceed();
+    await tick();
+    expect(outcome).toBeInstanceOf(WorkStopped);
+  });
+
+  it("lets running work finish within the budget, and reports a note it could not deliver", async () => {
+    queue = createWorkQueue(1);
+    const errors: unknown[] = [];
+    const running = held(new Map(), "running");
+    queue.enqueue(running.work);
+    queue.enqueue({
+      run: async () => {},
+      stopped: () => Promise.reject(new Error("response_url expired")),
+      onError: (e) => errors.push(e),
+    });
+    await tick();
+    const drained = queue.drain(1_000);
+    running.release();
+    expect(await drained).toEqual({ clean: false, notStarted: 1, cutOff: 0, undelivered: 1 });
+    expect((errors[0] as Error).message).toBe("response_url expired");
+  });
+
+  it("rejects run() work that never started with WorkStopped", async () => {
+    queue = createWorkQueue(1);
+    let release = () => {};
+    const first = queue.run(() => new Promise<void>((r) => (release = r)));
+    const second = queue.run(async () => "never");
+    await tick();
+    queue.close();
+    await expect(second).rejects.toBeInstanceOf(WorkStopped);
+    release();
+    await first;
   });
 });

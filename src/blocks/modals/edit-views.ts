@@ -8,7 +8,7 @@ import {
   contextLine,
   FORM_NOTICE_BLOCK,
   linkButton,
-  METADATA_MAX,
+  METADATA_OPEN_MAX,
   MODAL_MAX_BLOCKS,
   modal,
   noticeBlocks,
@@ -38,10 +38,12 @@ export interface EditMeta {
   /** Where to post the card when there is no origin (the command's channel). */
   channelId?: string | undefined;
   nonce?: string | undefined;
+  /** Fingerprints of each field as the form was filled (src/features/edit/baseline.ts). */
+  baseline?: string | undefined;
 }
 
 /**
- * Fits private_metadata's 3000 characters for any run: an over-long response_url is left out
+ * Fits private_metadata's 3000 characters, seal included, for any run: an over-long response_url is left out
  * first (the card is then redrawn by channel and ts, or posted afresh), never the run itself.
  */
 export function encodeEditMeta(m: EditMeta): string {
@@ -58,9 +60,10 @@ export function encodeEditMeta(m: EditMeta): string {
             : undefined,
       c: m.channelId,
       n: m.nonce,
+      b: m.baseline,
     });
   const full = encode(m.origin);
-  if (full.length <= METADATA_MAX || !m.origin) return full;
+  if (full.length <= METADATA_OPEN_MAX || !m.origin) return full;
   return encode(m.origin.kind === "message" ? { ...m.origin, url: undefined } : undefined);
 }
 
@@ -85,6 +88,7 @@ export function decodeEditMeta(raw: string | undefined): EditMeta | undefined {
     origin,
     channelId: str(m.c),
     nonce: str(m.n),
+    baseline: str(m.b),
   };
 }
 
@@ -124,6 +128,8 @@ export interface EditFormOptions {
   notice?: { tone: Tone; mrkdwn: string } | undefined;
   /** Offer "Reload from Tallyfy" next to the notice (after a concurrent change). */
   reload?: boolean | undefined;
+  /** Plain-text warnings under inputs, by block id (someone else changed that field). */
+  hints?: Record<string, string> | undefined;
 }
 
 export function editFormView(o: EditFormOptions): ModalView {
@@ -171,6 +177,16 @@ export function editFormView(o: EditFormOptions): ModalView {
     submit: "Save",
     close: "Cancel",
     privateMetadata: encodeEditMeta(o.meta),
-    blocks: [...top, ...form],
+    blocks: [...top, ...withHints(form, o.hints)],
+  });
+}
+
+function withHints(blocks: KnownBlock[], hints: Record<string, string> | undefined): KnownBlock[] {
+  if (!hints) return blocks;
+  return blocks.map((b) => {
+    const hint = b.type === "input" && b.block_id ? hints[b.block_id] : undefined;
+    return hint && b.type === "input"
+      ? { ...b, hint: { type: "plain_text" as const, text: `⚠️ ${hint}`.slice(0, 2000) } }
+      : b;
   });
 }

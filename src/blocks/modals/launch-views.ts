@@ -39,17 +39,42 @@ export interface LaunchMeta {
   templateId?: string | undefined;
   /** Where the command came from: the default for "Post the status card to". */
   channelId?: string | undefined;
-  /** One per form render: a repeated submit of the same form never launches twice. */
+  /**
+   * The submission's identity: a repeated submit of the same form never launches twice. Kept
+   * when a launch may have gone through, so the retry is the same submission.
+   */
   nonce?: string | undefined;
+  /**
+   * Set when a launch may have gone through (a reset or a 504): when it was tried (ms since the
+   * epoch), so the next Launch first looks for the process it may have created.
+   */
+  checkSince?: number | undefined;
+  /** How many launches of this submission ended without knowing (each retry is claimed once). */
+  attempt?: number | undefined;
 }
 
 export function encodeLaunchMeta(m: LaunchMeta): string {
-  return JSON.stringify({ t: m.templateId, c: m.channelId, n: m.nonce });
+  return JSON.stringify({
+    t: m.templateId,
+    c: m.channelId,
+    n: m.nonce,
+    k: m.checkSince,
+    a: m.attempt,
+  });
 }
+
+const count = (v: unknown): number | undefined =>
+  typeof v === "number" && Number.isSafeInteger(v) && v > 0 ? v : undefined;
 
 export function decodeLaunchMeta(raw: string | undefined): LaunchMeta {
   const m = parseMetadata(raw);
-  return { templateId: str(m.t), channelId: str(m.c), nonce: str(m.n) };
+  return {
+    templateId: str(m.t),
+    channelId: str(m.c),
+    nonce: str(m.n),
+    checkSince: count(m.k),
+    attempt: count(m.a),
+  };
 }
 
 export function templateOption(t: Pick<TemplateSummary, "id" | "title">): PlainTextOption {

@@ -6,7 +6,12 @@ import { type NoticeKind, renderNotice } from "../notices.ts";
 import { mrkdwnText, plainLine } from "../text.ts";
 
 export const MODAL_MAX_BLOCKS = 100;
+/** Slack's limit on private_metadata. */
 export const METADATA_MAX = 3000;
+/** What sealing adds (src/slack/sealed-metadata.ts): `,"~":"` + a 43-character HMAC + `"`. */
+export const SEAL_ROOM = 50;
+/** The most metadata a view may carry before it is sealed. */
+export const METADATA_OPEN_MAX = METADATA_MAX - SEAL_ROOM;
 /** Block id of the notice a form shows at its top; replaced, never stacked. */
 export const FORM_NOTICE_BLOCK = "form_notice";
 
@@ -24,7 +29,7 @@ export interface ModalParts {
 }
 
 export function modal(parts: ModalParts): ModalView {
-  if (parts.privateMetadata && parts.privateMetadata.length > METADATA_MAX) {
+  if (parts.privateMetadata && parts.privateMetadata.length > METADATA_OPEN_MAX) {
     throw new Error(`private_metadata too long (${parts.privateMetadata.length})`);
   }
   return {
@@ -99,5 +104,17 @@ export function workingView(title: string, verb: string, name: string): ModalVie
         `:hourglass_flowing_sand: ${verb} *${mrkdwnText(name, 500)}* in Tallyfy… Tallyfy is taking a moment; this view updates when it's done.`,
       ),
     ],
+  });
+}
+
+/** Said when a form's hidden data (private_metadata) fails its seal: nothing was sent. */
+export const UNTRUSTED_FORM =
+  "I couldn't verify this form: its hidden data was changed, or it was opened by an older version of the app. Nothing was sent to Tallyfy and nothing was posted. Close it and open the form again.";
+
+export function untrustedFormView(title: string): ModalView {
+  return modal({
+    title,
+    close: "Close",
+    blocks: noticeBlocks("error", UNTRUSTED_FORM),
   });
 }

@@ -4,9 +4,19 @@ import { actorOrPrompt } from "../../slack/actor-gate.ts";
 import type { Click } from "../../slack/button.ts";
 import type { BotContext } from "../../slack/context.ts";
 import type { Interaction } from "../../slack/interaction.ts";
-import { replyFailure } from "../../slack/reply.ts";
+import { type FailureContext, replyFailure } from "../../slack/reply.ts";
+import { WorkStopped } from "../../slack/work-queue.ts";
 import { buildCard, cardLocationOf, postCard, redrawOrReplace } from "./cards.ts";
 import { actAndRender, type RunActionKind } from "./run-actions.ts";
+
+/**
+ * The person hears what failed, unless a shutdown cut the work off before its change was sent:
+ * the shutdown has told them already that nothing was changed.
+ */
+async function failed(bot: BotContext, i: Interaction, error: unknown, ctx: FailureContext) {
+  if (error instanceof WorkStopped) return;
+  await replyFailure(bot, i.respond, error, ctx);
+}
 
 /** Posts the run's card to the channel (`what` names the action in logs and failures). */
 export async function showCard(
@@ -37,7 +47,7 @@ export async function actAndPost(
     const card = await actAndRender(bot, actor.api, kind, runId, i.userId);
     await postCard(i.client, i.channelId, card, i.respond);
   } catch (error) {
-    await replyFailure(bot, i.respond, error, { ...i, actor, runRef: runId, what: kind });
+    await failed(bot, i, error, { ...i, actor, runRef: runId, what: kind });
   }
 }
 
@@ -52,7 +62,7 @@ export async function actOnCard(bot: BotContext, click: Click, kind: RunActionKi
     const where = cardLocationOf(click.body, i.respond);
     await redrawOrReplace(bot, i.client, where, card, i.respond);
   } catch (error) {
-    await replyFailure(bot, i.respond, error, { ...i, actor, runRef: runId, what: kind });
+    await failed(bot, i, error, { ...i, actor, runRef: runId, what: kind });
   }
 }
 

@@ -1,3 +1,4 @@
+import { parseInstant } from "../../blocks/dates.ts";
 import type { BotContext } from "../../slack/context.ts";
 import type { CallPolicy, TallyfyApi } from "../../tallyfy/api.ts";
 import { TallyfyError } from "../../tallyfy/errors.ts";
@@ -10,11 +11,19 @@ export interface RunActionResult {
   run: Run;
   /** Past-tense verb for the context line when something changed. */
   verb?: string;
+  /** When it changed, as Tallyfy recorded it (the context line's date). */
+  at?: string | null;
   /** Why nothing changed, when the run was already in the asked-for state. */
   notice?: string;
 }
 
-const ALREADY_ARCHIVED_MS = 60_000;
+export interface RunActionOptions {
+  policy: CallPolicy;
+  /** Called just before the write is sent to Tallyfy; may throw to stop it being sent. */
+  beforeWrite?: () => void;
+}
+
+const ALREADY_ARCHIVED = "This process was already archived.";
 
 function isStateRefusal(error: unknown): boolean {
   return (
@@ -22,35 +31,42 @@ function isStateRefusal(error: unknown): boolean {
   );
 }
 
-/** One Tallyfy request per action on the happy path; a read only to explain a refusal. */
+/**
+ * Archive, activate or refresh, deciding what happened from Tallyfy's answers alone (never
+ * from the bot's clock). Archive reads first: a DELETE of a run that is already archived can
+ * answer 200 with the run as it was (the reference promises no refusal; the sandbox does this),
+ * so only the status before the call tells someone else's earlier archive from ours; an
+ * archived run is then not sent a DELETE at all.
+ * Activate needs no read: Tallyfy refuses (400) a run that is not archived.
+ */
 export async function performRunAction(
   api: TallyfyApi,
   kind: RunActionKind,
   runId: string,
-  now: Date,
-  policy: CallPolicy,
+  { policy, beforeWrite = () => {} }: RunActionOptions,
 ): Promise<RunActionResult> {
   const opts = { policy };
   if (kind === "refresh") return { run: await api.runs.get(runId, opts), verb: "Refreshed" };
 
   if (kind === "archive") {
+    const before = await api.runs.get(runId, opts);
+    if (before.status === "archived") return { run: before, notice: ALREADY_ARCHIVED };
+    beforeWrite();
     try {
       const run = await api.runs.archive(runId, opts);
-      const archivedAt = run.archived_at ? Date.parse(run.archived_at) : Number.NaN;
-      if (Number.isFinite(archivedAt) && now.getTime() - archivedAt > ALREADY_ARCHIVED_MS) {
-        return { run, notice: "This process was already archived." };
-      }
-      return { run, verb: "Archived" };
+      return { run, verb: "Archived", at: run.archived_at };
     } catch (error) {
       if (!isStateRefusal(error)) throw error;
       const run = await api.runs.get(runId, opts);
       if (run.status !== "archived") throw error;
-      return { run, notice: "This process was already archived." };
+      return { run, notice: ALREADY_ARCHIVED };
     }
   }
 
+  beforeWrite();
   try {
-    return { run: await api.runs.activate(runId, opts), verb: "Activated" };
+    const run = await api.runs.activate(runId, opts);
+    return { run, verb: "Activated", at: run.last_updated };
   } catch (error) {
     if (!isStateRefusal(error)) throw error;
     const run = await api.runs.get(runId, opts);
@@ -67,9 +83,13 @@ export async function actAndRender(
   runId: string,
   userId: string,
 ): Promise<RenderedMessage> {
-  const result = await performRunAction(api, kind, runId, bot.now(), bot.policies.background);
+  const result = await performRunAction(api, kind, runId, {
+    policy: bot.policies.background,
+    beforeWrite: () => bot.background.markWrite(),
+  });
+  const at = parseInstant(result.at) ?? bot.now();
   return buildCard(bot, api, result.run, {
-    lastAction: result.verb ? { text: actionLine(result.verb, userId, bot.now()) } : undefined,
+    lastAction: result.verb ? { text: actionLine(result.verb, userId, at) } : undefined,
     notice: result.notice,
   });
 }

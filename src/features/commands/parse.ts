@@ -30,36 +30,66 @@ export function parseCommand(text: string): ParsedCommand {
   };
 }
 
-/** The closest subcommand within a small edit distance, if any. */
-export function didYouMean(word: string): Subcommand | undefined {
+/** Words longer than this get no suggestion: no subcommand is within two edits of them. */
+export const SUGGEST_MAX_LENGTH = 32;
+
+/** Edits allowed between a typed word and a subcommand for it to be suggested. */
+const allowedEdits = (word: string) => (word.length <= 4 ? 1 : 2);
+
+export type Distance = (a: string, b: string, max: number) => number;
+
+/**
+ * The closest subcommand within a small edit distance, if any. The work is bounded whatever
+ * was pasted: a word over SUGGEST_MAX_LENGTH is never compared, and a comparison only fills
+ * the cells within `max` of the diagonal. (`distance` is for tests that count the work.)
+ */
+export function didYouMean(
+  word: string,
+  distance: Distance = editDistance,
+): Subcommand | undefined {
+  if (word.length > SUGGEST_MAX_LENGTH) return undefined;
+  const allowed = allowedEdits(word);
   let best: { cmd: Subcommand; d: number } | undefined;
   for (const cmd of SUBCOMMANDS) {
-    const d = editDistance(word, cmd);
+    const d = distance(word, cmd, allowed);
     if (!best || d < best.d) best = { cmd, d };
   }
-  if (!best) return undefined;
-  const allowed = word.length <= 4 ? 1 : 2;
-  if (best.d <= allowed) return best.cmd;
-  const prefixHit = SUBCOMMANDS.find((c) => word.length >= 3 && c.startsWith(word));
-  return prefixHit;
+  if (best && best.d <= allowed) return best.cmd;
+  return SUBCOMMANDS.find((c) => word.length >= 3 && c.startsWith(word));
 }
 
-/** Optimal string alignment distance: a swap of two neighbours ("lsit") counts as one edit. */
-function editDistance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
-    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
-  );
+/**
+ * Optimal string alignment distance (a swap of two neighbours, "lsit", counts as one edit),
+ * or `max + 1` for anything over `max`. Only cells within `max` of the diagonal are filled,
+ * so the work is at most (a.length + 1) * (2 * max + 1) cells.
+ */
+export function editDistance(a: string, b: string, max: number): number {
+  const over = max + 1;
+  if (Math.abs(a.length - b.length) > max) return over;
+  const width = b.length + 1;
+  // Rows i-2, i-1 and i of the table; cells outside the band stay `over`.
+  let before = new Array<number>(width).fill(over);
+  let prev = Array.from({ length: width }, (_, j) => (j <= max ? j : over));
   for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
+    const row = new Array<number>(width).fill(over);
+    if (i <= max) row[0] = i;
+    let rowBest = row[0]!;
+    const from = Math.max(1, i - max);
+    const to = Math.min(b.length, i + max);
+    for (let j = from; j <= to; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let best = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      let d = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + cost);
       if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
-        best = Math.min(best, d[i - 2]![j - 2]! + 1);
+        d = Math.min(d, before[j - 2]! + 1);
       }
-      d[i]![j] = best;
+      row[j] = Math.min(d, over);
+      rowBest = Math.min(rowBest, row[j]!);
     }
+    if (rowBest > max) return over;
+    before = prev;
+    prev = row;
   }
-  return d[a.length]![b.length]!;
+  return prev[b.length]!;
 }
 
 export type RunRef = { ok: true; runId: string } | { ok: false; input: string };

@@ -3,6 +3,7 @@ import type { AckFn, App, RespondArguments, SlackCommandMiddlewareArgs } from "@
 import { renderNotice } from "../../blocks/notices.ts";
 import type { BotContext } from "../../slack/context.ts";
 import { commandInteraction } from "../../slack/interaction.ts";
+import { tellStopped } from "../../slack/stopped.ts";
 import type { WebClient } from "../../slack/web-client.ts";
 import { helpMessage } from "../help/flow.ts";
 import { parseCommand } from "./parse.ts";
@@ -44,10 +45,11 @@ export const tallyfyCommand =
     const interaction = commandInteraction(bot, command, client);
     // Queued ones are handed over and the listener returns, so the request is let go.
     if (queued) {
-      bot.background.enqueue(
-        () => dispatch(bot, interaction),
-        (error) => bot.logger.error("queued command failed", { error }),
-      );
+      bot.background.enqueue({
+        run: () => dispatch(bot, interaction),
+        stopped: tellStopped(interaction.respond),
+        onError: (error) => bot.logger.error("queued command failed", { error }),
+      });
     } else {
       await dispatch(bot, interaction);
     }

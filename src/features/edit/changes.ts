@@ -20,11 +20,6 @@ import type { WebClient } from "../../slack/web-client.ts";
 import type { RunChanges, TallyfyApi } from "../../tallyfy/api.ts";
 import type { KickoffField, Run } from "../../tallyfy/schemas.ts";
 
-export interface Wanted {
-  changes: RunChanges;
-  errors: Record<string, string>;
-}
-
 export interface EditedForm {
   fresh: Run;
   fields: KickoffField[];
@@ -34,15 +29,52 @@ export interface EditedForm {
   slack: Map<number, string>;
 }
 
-/** The form's values as changes against the fresh run; people mapped to Tallyfy by email. */
-export async function wantedChanges(
+/** The people a form names, as Tallyfy user ids; found before the run is read. */
+export interface MappedPeople {
+  ownerId?: number | undefined;
+  /** Tallyfy user ids picked in each assignees field (by field id). */
+  picked: Record<string, number[]>;
+  errors: Record<string, string>;
+}
+
+/**
+ * Slack people chosen in the form mapped to Tallyfy by email. Done before the run is re-read,
+ * so nothing slow sits between that read and the PUT.
+ */
+export async function mapPeople(
   bot: BotContext,
   client: WebClient,
   api: TallyfyApi,
-  form: EditedForm,
-): Promise<Wanted> {
+  fields: KickoffField[],
+  values: RunFormValues,
+  answers: Record<string, FieldAnswer>,
+): Promise<MappedPeople> {
+  const out: MappedPeople = { picked: {}, errors: {} };
+  if (values.ownerSlackId) {
+    const owner = await tallyfyIdsFor(bot, api, [values.ownerSlackId]);
+    if (owner.missing.length) {
+      out.errors[RUN_BLOCK.owner] = await unmappedMessage(bot, client, owner.missing, "owner");
+    } else out.ownerId = owner.ids[0];
+  }
+  for (const field of fields) {
+    const picked = answers[field.id];
+    if (field.field_type !== "assignees_form" || picked?.kind !== "slack_users") continue;
+    const mapped = await tallyfyIdsFor(bot, api, picked.slackUserIds);
+    if (mapped.missing.length) {
+      out.errors[fieldBlockId(field.id)] = await unmappedMessage(
+        bot,
+        client,
+        mapped.missing,
+        "assignees",
+      );
+    } else out.picked[field.id] = mapped.ids;
+  }
+  return out;
+}
+
+/** The form's values as changes against the fresh run. Pure. */
+export function changesAgainst(form: EditedForm, people: MappedPeople): RunChanges {
   const { fresh, fields, values, answers, slack } = form;
-  const errors: Record<string, string> = {};
   // A name or summary left as the form showed it is not sent: the form clips and trims what
   // it shows, and sending that back would cut the stored text.
   const changes: RunChanges = {
@@ -52,37 +84,20 @@ export async function wantedChanges(
       : {}),
     preventGuestComment: values.preventGuestComment ?? false,
     tags: values.tags.map((t) => t.id),
+    ...(people.ownerId !== undefined ? { ownerId: people.ownerId } : {}),
   };
-  if (values.ownerSlackId) {
-    const owner = await tallyfyIdsFor(bot, api, [values.ownerSlackId]);
-    if (owner.missing.length) {
-      errors[RUN_BLOCK.owner] = await unmappedMessage(bot, client, owner.missing, "owner");
-    } else changes.ownerId = owner.ids[0];
-  }
   const before = decodePrerun(fields, fresh.prerun);
   const after: Record<string, FieldAnswer | undefined> = { ...answers };
   for (const field of fields) {
     if (field.field_type !== "assignees_form" || !editableInSlack(field, before[field.id]))
       continue;
-    const picked = answers[field.id];
-    const slackIds = picked?.kind === "slack_users" ? picked.slackUserIds : [];
-    const mapped = await tallyfyIdsFor(bot, api, slackIds);
-    if (mapped.missing.length) {
-      errors[fieldBlockId(field.id)] = await unmappedMessage(
-        bot,
-        client,
-        mapped.missing,
-        "assignees",
-      );
-      continue;
-    }
     const prior = before[field.id];
     const shown = prior?.kind === "assignees" ? prior.users.filter((u) => slack.has(u)) : [];
-    after[field.id] = mergePickedAssignees(prior, mapped.ids, shown);
+    after[field.id] = mergePickedAssignees(prior, people.picked[field.id] ?? [], shown);
   }
   const prerun = prerunChanges(fields, before, after);
   if (Object.keys(prerun).length > 0) changes.prerun = prerun;
-  return { changes, errors };
+  return changes;
 }
 
 /**

@@ -8,22 +8,26 @@ import { resolveActor } from "../../accounts/actor.ts";
 import { decodePrerun } from "../../blocks/kickoff/index.ts";
 import {
   decodeEditMeta,
+  EDIT_TITLE,
   type EditMeta,
   type EditOrigin,
   editFormView,
   editLoadingView,
   editMessageView,
 } from "../../blocks/modals/edit-views.ts";
+import { untrustedFormView } from "../../blocks/modals/modal.ts";
 import { actorOrPrompt } from "../../slack/actor-gate.ts";
 import type { BotContext } from "../../slack/context.ts";
 import { failureNotice, type Notice } from "../../slack/form-errors.ts";
 import type { Interaction } from "../../slack/interaction.ts";
 import { newNonce, openModal, updateModal } from "../../slack/modal-io.ts";
 import { slackIdsFor } from "../../slack/people-map.ts";
+import { openedMetadata, viewSealer } from "../../slack/sealed-metadata.ts";
 import type { CallPolicy, TallyfyApi } from "../../tallyfy/api.ts";
 import { TallyfyNotFoundError } from "../../tallyfy/errors.ts";
 import type { Template } from "../../tallyfy/schemas.ts";
 import { type CardLocation, runLink } from "../card/cards.ts";
+import { baselineOf } from "./baseline.ts";
 
 function editOrigin(
   origin: CardLocation | undefined,
@@ -57,12 +61,13 @@ export async function openEdit(
     origin: editOrigin(origin, i.responseUrl),
     channelId: i.channelId || undefined,
   };
-  const opened = await openModal(i, editLoadingView(meta), bot.logger);
+  const seal = viewSealer(bot, i.userId);
+  const opened = await openModal(i, seal(editLoadingView(meta)), bot.logger);
   if (!opened) return;
   const view = await editFormFromTallyfy(bot, actor.api, meta).catch((error: unknown) =>
     failureView(bot, error, { teamId: i.teamId, userId: i.userId, runRef: runId }),
   );
-  await updateModal(i.client, opened.id, opened.hash, view, bot.logger);
+  await updateModal(i.client, opened.id, opened.hash, seal(view), bot.logger);
 }
 
 /** The template's kick-off fields, or none when the run has no (readable) template. */
@@ -106,6 +111,7 @@ async function editFormFromTallyfy(
       runId: run.id,
       templateId: run.checklist_id ?? undefined,
       lastUpdated: run.last_updated ?? undefined,
+      baseline: baselineOf(run, template.prerun),
       nonce: newNonce(),
     },
     values: {
@@ -135,10 +141,17 @@ async function failureView(
 export async function reload(
   bot: BotContext,
   i: Interaction,
-  view: { id: string; hash: string; private_metadata: string } | undefined,
+  view: { id: string; hash: string; private_metadata: string; callback_id: string } | undefined,
 ): Promise<void> {
-  const meta = decodeEditMeta(view?.private_metadata);
-  if (!view || !meta) return;
+  if (!view) return;
+  const metadata = openedMetadata(bot, i.userId, view);
+  const meta = metadata === undefined ? undefined : decodeEditMeta(metadata);
+  const seal = viewSealer(bot, i.userId);
+  if (!meta) {
+    const refused = untrustedFormView(EDIT_TITLE);
+    await updateModal(i.client, view.id, view.hash, refused, bot.logger);
+    return;
+  }
   const who = { teamId: i.teamId, userId: i.userId };
   const actor = await resolveActor(bot, who.teamId, who.userId);
   const next =
@@ -153,8 +166,8 @@ export async function reload(
           failureView(bot, error, { ...who, runRef: meta.runId }),
         );
   const loading = editLoadingView(meta);
-  const hash = await updateModal(i.client, view.id, view.hash, loading, bot.logger, {
+  const hash = await updateModal(i.client, view.id, view.hash, seal(loading), bot.logger, {
     explain: false,
   });
-  await updateModal(i.client, view.id, hash ?? view.hash, await next, bot.logger);
+  await updateModal(i.client, view.id, hash ?? view.hash, seal(await next), bot.logger);
 }

@@ -7,17 +7,20 @@ import { type Actor, resolveActor } from "../../accounts/actor.ts";
 import {
   decodeLaunchMeta,
   defaultRunName,
+  LAUNCH_TITLE,
   type LaunchMeta,
   launchFormView,
   launchLoadingView,
   launchPickerView,
 } from "../../blocks/modals/launch-views.ts";
+import { untrustedFormView } from "../../blocks/modals/modal.ts";
 import { mrkdwnText } from "../../blocks/text.ts";
 import { actorOrPrompt } from "../../slack/actor-gate.ts";
 import type { BotContext } from "../../slack/context.ts";
 import type { Interaction } from "../../slack/interaction.ts";
 import { newNonce, openModal, updateModal, updateWhenReady } from "../../slack/modal-io.ts";
 import { describeFailure } from "../../slack/reply.ts";
+import { openedMetadata, viewSealer } from "../../slack/sealed-metadata.ts";
 import type { TallyfyApi } from "../../tallyfy/api.ts";
 import { unescapeSlack } from "../commands/parse.ts";
 
@@ -30,12 +33,13 @@ export async function openLaunch(bot: BotContext, i: Interaction, args: string):
   const first = query
     ? launchLoadingView(`Looking for templates matching “${mrkdwnText(query, 200)}”…`, meta)
     : launchPickerView({ meta });
-  const opened = await openModal(i, first, bot.logger);
+  const seal = viewSealer(bot, i.userId);
+  const opened = await openModal(i, seal(first), bot.logger);
   if (!opened || !query) return;
   const view = await viewForQuery(bot, actor, i, query).catch((error: unknown) =>
     pickerWithFailure(bot, error, i, meta),
   );
-  await updateModal(i.client, opened.id, opened.hash, view, bot.logger);
+  await updateModal(i.client, opened.id, opened.hash, seal(view), bot.logger);
 }
 
 /** One clear match opens its form; several are listed; none says so. */
@@ -91,17 +95,23 @@ async function pickerWithFailure(
 }
 
 /** A template chosen in the picker or from the list of matches: show its form. */
+type LaunchViewRef = { id: string; hash: string; private_metadata: string; callback_id: string };
+
 export async function chooseTemplate(
   bot: BotContext,
   i: Interaction,
-  view: { id: string; hash: string; private_metadata: string } | undefined,
+  view: LaunchViewRef | undefined,
   templateId: string | undefined,
 ): Promise<void> {
   if (!view) return;
-  const meta = decodeLaunchMeta(view.private_metadata);
+  const seal = viewSealer(bot, i.userId);
+  const metadata = openedMetadata(bot, i.userId, view);
+  const meta = decodeLaunchMeta(metadata);
   const actor = await resolveActor(bot, i.teamId, i.userId);
   let next: Promise<ModalView>;
-  if (actor.kind === "not_connected") {
+  if (metadata === undefined) {
+    next = Promise.resolve(untrustedFormView(LAUNCH_TITLE));
+  } else if (actor.kind === "not_connected") {
     next = Promise.resolve(
       launchPickerView({
         meta,
@@ -116,5 +126,5 @@ export async function chooseTemplate(
     );
   }
   const loading = launchLoadingView("Loading the template's kick-off form…", meta);
-  await updateWhenReady(i.client, view.id, view.hash, loading, next, bot.logger);
+  await updateWhenReady(i.client, view.id, view.hash, seal(loading), next.then(seal), bot.logger);
 }

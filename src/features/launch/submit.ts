@@ -35,14 +35,23 @@ import type { WebClient } from "../../slack/web-client.ts";
 import type { LaunchInput, TallyfyApi } from "../../tallyfy/api.ts";
 import type { Run, Template } from "../../tallyfy/schemas.ts";
 import { actionLine, buildCard, postCard, runLink } from "../card/cards.ts";
+import { launchOrFind } from "./ambiguous.ts";
 
 type Meta = LaunchMeta & { templateId: string };
+
+const MAY_HAVE_LAUNCHED =
+  "Tallyfy may have launched this: the connection failed before it answered. Press *Launch* again and I'll check first: if it was launched, I'll show it instead of launching it twice.";
+
+/** The Tallyfy user a launch runs as, when the connection says (the run's started_by). */
+function launcherOf(form: FormSubmission<Meta>): number | null | undefined {
+  return form.actor.kind === "user" ? form.actor.connection.tallyfyUserId : undefined;
+}
 
 export const launchForm: FormSpec<Meta> = {
   what: "launch",
   again: "submit",
-  decode(view) {
-    const meta = decodeLaunchMeta(view.private_metadata);
+  decode(metadata) {
+    const meta = decodeLaunchMeta(metadata);
     return meta.templateId ? { ...meta, templateId: meta.templateId } : undefined;
   },
   workingView(view, meta) {
@@ -59,16 +68,16 @@ async function launch(bot: BotContext, form: FormSubmission<Meta>): Promise<Subm
   const state = form.view.state.values;
   const values = readRunForm(state, { nameKey: template.id, withChannel: true });
   const kickoff = readKickoffState(template.prerun, state);
-  const render = (notice: Notice, fresh: boolean) =>
+  const render = (notice: Notice, next: Partial<LaunchMeta> = {}) =>
     launchFormView({
       template,
-      meta: { ...meta, nonce: fresh ? newNonce() : meta.nonce },
+      meta: { ...meta, ...next },
       values: values.values,
       answers: kickoff.answers,
       webUrl: bot.config.tallyfy.webUrl,
       notice,
     });
-  const keepNonce = (notice: Notice) => render(notice, false);
+  const keepNonce = (notice: Notice) => render(notice);
 
   const local = inputErrors(form, { ...values.errors, ...kickoff.errors }, keepNonce);
   if (local) return local;
@@ -91,9 +100,15 @@ async function launch(bot: BotContext, form: FormSubmission<Meta>): Promise<Subm
     prerun: encodePrerun(template.prerun, people.answers),
     ...(values.values.tags.length ? { tags: values.values.tags.map((t) => t.id) } : {}),
   };
+  const attempt = meta.attempt ?? 0;
+  const check = meta.checkSince
+    ? { since: meta.checkSince, launcherId: launcherOf(form) }
+    : undefined;
+  const triedAt = Date.now();
   const launched = await callOnce(bot, form, {
-    nonce: meta.nonce,
-    call: () => api.runs.launch(input, { policy: bot.policies.background }),
+    // Each retry after an uncertain launch is claimed once too (double clicks share it).
+    nonce: meta.nonce && `${meta.nonce}.${attempt}`,
+    call: () => launchOrFind(api, input, check, bot.policies.background),
     targets: {
       name: launchNameBlock(template.id),
       summary: RUN_BLOCK.summary,
@@ -103,11 +118,19 @@ async function launch(bot: BotContext, form: FormSubmission<Meta>): Promise<Subm
       fieldBlockId,
     },
     refused: "Tallyfy didn't accept the launch",
-    render: (notice) => render(notice, true),
+    // Nothing was launched: a new submission, unless an earlier one may still have been.
+    render: (notice) => render(notice, check ? {} : { nonce: newNonce() }),
+    uncertain: () =>
+      render(
+        { tone: "warning", mrkdwn: MAY_HAVE_LAUNCHED },
+        { checkSince: meta.checkSince ?? triedAt, attempt: attempt + 1 },
+      ),
   });
   if (!launched.ok) return launched.outcome;
 
-  const run = launched.value;
+  const { run, found } = launched.value;
+  if (found)
+    bot.logger.info("launch retry found the run an uncertain launch created", { runId: run.id });
   const channelId = values.values.channelId ?? meta.channelId ?? "";
   const shown = { name: run.name, runUrl: runLink(bot, api.orgId, run.id), channelId };
   if (!launched.first) return { view: launchedView(shown) };

@@ -1,0 +1,176 @@
+/**
+ * Stopping with work in hand (issue 12, item 7): every acknowledged command ends in its result
+ * or in one reply through its response_url, and a change already sent to Tallyfy is never
+ * reported as "nothing was changed".
+ */
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { afterEach, describe, expect, it } from "vitest";
+import { SlackDriver } from "../../sandbox/slack/driver.ts";
+import type { FakeSlack } from "../../sandbox/slack/fake-slack.ts";
+import type { TallyfySandbox } from "../../sandbox/tallyfy/server.ts";
+import {
+  BOT_TOKEN,
+  eventually,
+  type Harness,
+  SIGNING_SECRET,
+  startHarness,
+} from "../support/harness.ts";
+
+const OPS = "C0OPS";
+const ALICE = "U0ALICE";
+const RUN_AGAIN = "nothing was changed. Please run it again";
+const MAY_HAVE = "it may have been applied";
+
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+/** `count` active runs with names of their own, so each card tells which command it answers. */
+function distinctRuns(sandbox: TallyfySandbox, count: number): { id: string; name: string }[] {
+  const seed = [...sandbox.state.runs.values()].find((r) => r.status === "active")!;
+  return Array.from({ length: count }, (_, n) => {
+    const id = `${(0xd0000000 + n).toString(16)}${seed.id.slice(8)}`;
+    const name = `Shutdown check ${String(n).padStart(3, "0")}`;
+    sandbox.state.runs.set(id, { ...structuredClone(seed), id, name });
+    return { id, name };
+  });
+}
+
+/** Per command: how many cards name its run, and how many posts its response_url got. */
+function answersPerCommand(
+  slack: FakeSlack,
+  sent: { name: string; responseUrl: string }[],
+): { cards: number; notes: string[] }[] {
+  const cards = slack.callsTo("chat.postMessage").map((c) => JSON.stringify(c.args));
+  return sent.map(({ name, responseUrl }) => {
+    const id = responseUrl.split("/").pop();
+    return {
+      cards: cards.filter((card) => card.includes(name)).length,
+      notes: slack.responses.filter((r) => r.id === id).map((r) => JSON.stringify(r.body)),
+    };
+  });
+}
+
+function expectOneAnswerEach(answers: { cards: number; notes: string[] }[]): void {
+  for (const [n, a] of answers.entries()) {
+    expect(a.cards + a.notes.length, `command ${n}: ${a.notes.join(" / ")}`).toBe(1);
+    for (const note of a.notes) expect(note).toContain(RUN_AGAIN);
+  }
+  expect(answers.some((a) => a.cards === 1)).toBe(true);
+  expect(answers.some((a) => a.notes.length === 1)).toBe(true);
+}
+
+describe("stop() with acknowledged work in hand", () => {
+  it("answers every acknowledged command once: its card, or a note to run it again", async () => {
+    h = await startHarness({ sandboxLatencyMs: 800, drainMs: 4_000 });
+    const runs = distinctRuns(h.sandbox, 150);
+    const sent = [];
+    for (const run of runs) {
+      const res = await h.driver.command(`show ${run.id}`, { channel: OPS, user: ALICE });
+      expect(res.status).toBe(200);
+      sent.push({ name: run.name, responseUrl: res.responseUrl });
+    }
+    await h.slack.waitFor((c) => c.method === "chat.postMessage", 10_000);
+
+    const report = await h.bot.stop();
+
+    expectOneAnswerEach(answersPerCommand(h.slack, sent));
+    expect(report.clean).toBe(true);
+  }, 30_000);
+
+  it("says a change already sent to Tallyfy may have been applied, not that nothing changed", async () => {
+    h = await startHarness({ drainMs: 100 });
+    const [run] = distinctRuns(h.sandbox, 1);
+    h.sandbox.fault({ method: "DELETE", path: new RegExp(`/runs/${run!.id}`), latencyMs: 2_000 });
+    const res = await h.driver.command(`archive ${run!.id}`, { channel: OPS, user: ALICE });
+    const sandbox = h.sandbox;
+    await eventually(() => expect(sandbox.requests.map((r) => r.method)).toContain("DELETE"));
+
+    const report = await h.bot.stop();
+
+    const [answer] = answersPerCommand(h.slack, [{ name: run!.name, ...res }]);
+    expect(answer!.cards).toBe(0);
+    expect(answer!.notes).toHaveLength(1);
+    expect(answer!.notes[0]).toContain(MAY_HAVE);
+    expect(report.clean).toBe(false);
+  });
+
+  it("never sends the change after telling a cut-off command that nothing was changed", async () => {
+    h = await startHarness({ drainMs: 100 });
+    const [run] = distinctRuns(h.sandbox, 1);
+    h.sandbox.fault({ method: "GET", path: new RegExp(`/runs/${run!.id}`), latencyMs: 1_500 });
+    const res = await h.driver.command(`archive ${run!.id}`, { channel: OPS, user: ALICE });
+    const sandbox = h.sandbox;
+    await eventually(() => expect(sandbox.requests.map((r) => r.method)).toContain("GET"));
+
+    await h.bot.stop();
+    const [answer] = answersPerCommand(h.slack, [{ name: run!.name, ...res }]);
+    expect(answer!.notes).toHaveLength(1);
+    expect(answer!.notes[0]).toContain(RUN_AGAIN);
+
+    // The slow read comes back after the note: the archive must not follow it.
+    const queue = h.bot.context.background;
+    await eventually(() => expect(queue.pending).toBe(0), 5_000);
+    expect(sandbox.requests.map((r) => r.method)).not.toContain("DELETE");
+    expect(sandbox.state.runs.get(run!.id)!.status).toBe("active");
+  });
+});
+
+describe("SIGTERM to the process (src/index.ts)", () => {
+  it("answers every acknowledged command once and exits 0 after a clean drain", async () => {
+    h = await startHarness({ sandboxLatencyMs: 1_500 });
+    const { slack, sandbox } = h;
+    const runs = distinctRuns(sandbox, 100);
+    const child = spawn(
+      process.execPath,
+      [fileURLToPath(new URL("../../src/index.ts", import.meta.url))],
+      {
+        env: {
+          PATH: process.env.PATH,
+          SLACK_BOT_TOKEN: BOT_TOKEN,
+          SLACK_SIGNING_SECRET: SIGNING_SECRET,
+          SLACK_API_URL: slack.apiUrl,
+          TALLYFY_API_URL: sandbox.url,
+          TALLYFY_ACCESS_TOKEN: sandbox.token,
+          TALLYFY_ORG_ID: sandbox.orgId,
+          PORT: "0",
+        },
+        stdio: ["ignore", "ignore", "pipe"],
+      },
+    );
+    let stderr = "";
+    child.stderr.on("data", (d: Buffer) => {
+      stderr += d.toString();
+    });
+    const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
+    try {
+      const port = await eventually(() => {
+        const m = /listening on port (\d+)/.exec(stderr);
+        if (!m) throw new Error(`not listening yet: ${stderr}`);
+        return Number(m[1]);
+      }, 15_000);
+      const driver = new SlackDriver({
+        botUrl: `http://127.0.0.1:${port}/slack/events`,
+        signingSecret: SIGNING_SECRET,
+        slack,
+      });
+      const sent = [];
+      for (const run of runs) {
+        const res = await driver.command(`show ${run.id}`, { channel: OPS, user: ALICE });
+        expect(res.status).toBe(200);
+        sent.push({ name: run.name, responseUrl: res.responseUrl });
+      }
+      await slack.waitFor((c) => c.method === "chat.postMessage", 15_000);
+
+      child.kill("SIGTERM");
+
+      expect(await exited).toBe(0);
+      expectOneAnswerEach(answersPerCommand(slack, sent));
+    } finally {
+      child.kill("SIGKILL");
+    }
+  }, 60_000);
+});
