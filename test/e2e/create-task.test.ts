@@ -314,6 +314,16 @@ describe("Create Tallyfy task: submitting", () => {
     );
   });
 
+  it("refuses a form whose metadata was altered: the card can't be sent elsewhere", async () => {
+    const { form } = await shortcutOn("Send the contract");
+    const fv = h.slack.views.get(form.id) as FakeView;
+    fv.view.private_metadata = String(fv.view.private_metadata).replace(OPS, "C0LEADERS");
+    const res = await h.driver.submitView(form.id);
+    expect(res.body.response_action).toBe("update");
+    expect(creates()).toEqual([]);
+    expect(h.slack.messages("C0LEADERS")).toEqual([]);
+  });
+
   it("names people with no Tallyfy account under the assignees, and a deadline in the past under the deadline", async () => {
     const { form } = await shortcutOn("Water the plants");
     const res = await h.driver.submitView(form.id, {

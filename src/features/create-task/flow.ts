@@ -9,6 +9,7 @@ import { actorOrPrompt } from "../../slack/actor-gate.ts";
 import type { BotContext } from "../../slack/context.ts";
 import type { Interaction } from "../../slack/interaction.ts";
 import { newNonce, openModal, updateModal } from "../../slack/modal-io.ts";
+import { viewSealer } from "../../slack/sealed-metadata.ts";
 import { slackErrorCode } from "../../slack/slack-errors.ts";
 import { mentionedUsers } from "./message.ts";
 
@@ -46,13 +47,15 @@ export async function openCreateTask(
   });
   const quick = await Promise.race([details, slow]);
   clearTimeout(timer);
+  // The metadata says where the card goes: sealed, so a person can't redirect it.
+  const seal = viewSealer(bot, i.userId);
   if (quick) {
-    await openModal(i, formView(bot, i, message, quick), bot.logger);
+    await openModal(i, seal(formView(bot, i, message, quick)), bot.logger);
     return;
   }
   const opened = await openModal(i, createTaskLoadingView(), bot.logger);
   if (!opened) return;
-  const view = formView(bot, i, message, await details);
+  const view = seal(formView(bot, i, message, await details));
   await updateModal(i.client, opened.id, opened.hash, view, bot.logger);
 }
 

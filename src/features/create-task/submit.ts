@@ -32,7 +32,7 @@ const TITLE = "Create Tallyfy task";
 export const createTaskForm: FormSpec<CreateTaskMeta> = {
   what: "create task",
   again: "press Create",
-  decode: (view) => decodeCreateTaskMeta(view.private_metadata),
+  decode: (metadata) => decodeCreateTaskMeta(metadata),
   workingView(view) {
     const typed = readCreateTaskState(view.state.values, new Date()).title;
     return workingView(TITLE, "Creating", typed || "the task");
