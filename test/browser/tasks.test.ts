@@ -158,6 +158,7 @@ describe.skipIf(!HAVE_BROWSER)("playground tasks", () => {
       task(1, "approval", "Approve the budget"),
       task(2, "expiring", "Read the policy"),
       task(3, "task", "Call Globex"),
+      { ...task(4, "task", "File the expenses"), deadline: "2020-01-01T09:00:00Z" },
     ];
     const list = renderTaskList(tasks, {
       taskUrl: (t) => `https://go.tallyfy.test/acme/tasks/${t.id}`,
@@ -178,6 +179,10 @@ describe.skipIf(!HAVE_BROWSER)("playground tasks", () => {
       "Open in Tallyfy",
     ]);
     await row(3).getByRole("button", { name: "More actions" }).blur();
+
+    // Every emoji the list uses is drawn, none left as a :shortcode:.
+    const whole = page.locator("article.message").filter({ has: row(1) });
+    expect(await whole.innerText()).not.toMatch(/:[a-z_]+:/);
 
     const text = page.locator(`[data-block-id="${rowBlockId(hex(3))}"]`);
     expect(await text.innerText()).toContain("Call Globex");
