@@ -5,11 +5,14 @@
 import type { DriverResult, SlackDriver, Target } from "../sandbox/slack/driver.ts";
 import type { FakeSlack, Json } from "../sandbox/slack/fake-slack.ts";
 import { findElement, isStateful, toStateValue } from "../sandbox/slack/state.ts";
+import type { MessageShortcut } from "./shortcuts.ts";
 import { BadRequest, playUser, visibleChannels } from "./state.ts";
 
 export interface ActionContext {
   slack: FakeSlack;
   driver: SlackDriver;
+  /** The app's message shortcuts (manifest.yml). */
+  shortcuts: MessageShortcut[];
 }
 
 /** How the bot's answer went, for the page to show a Slack-style error when it failed. */
@@ -31,6 +34,21 @@ export async function runCommand(c: ActionContext, body: Json): Promise<Outcome>
   const res = await c.driver.command(match[2] ?? "", { user: user.id, channel });
   if (res.ackProblem) return { ok: false, error: `/tallyfy failed: ${res.ackProblem}` };
   return outcome(res, "/tallyfy");
+}
+
+/** A message shortcut picked from a message's "More actions" menu. */
+export async function runShortcut(c: ActionContext, body: Json): Promise<Outcome> {
+  const user = playUser(c.slack, body.user);
+  const channel = str(body.channel, "channel");
+  if (!visibleChannels(c.slack, user.id).some((ch) => ch.id === channel))
+    throw new BadRequest(`${user.name} cannot see ${channel}`);
+  const callbackId = str(body.callbackId, "callbackId");
+  if (!c.shortcuts.some((s) => s.callbackId === callbackId))
+    throw new BadRequest(`the app has no message shortcut ${callbackId}`);
+  const res = await c.driver.messageShortcut({ channel, ts: str(body.ts, "ts") }, callbackId, {
+    user: user.id,
+  });
+  return outcome(res, "the app");
 }
 
 /** A button, select, overflow, date picker… in a message or a modal. */

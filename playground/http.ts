@@ -8,13 +8,16 @@ import type { IncomingMessage, RequestListener, ServerResponse } from "node:http
 import { extname, join } from "node:path";
 import type { SlackDriver } from "../sandbox/slack/driver.ts";
 import type { ChangeEvent, FakeSlack, Json } from "../sandbox/slack/fake-slack.ts";
-import { closeView, interact, runCommand, submitView, suggest } from "./actions.ts";
+import { closeView, interact, runCommand, runShortcut, submitView, suggest } from "./actions.ts";
+import type { MessageShortcut } from "./shortcuts.ts";
 import { BadRequest, pageState, playUser } from "./state.ts";
 import { compose, openHome, say } from "./surfaces.ts";
 
 export interface PageContext {
   slack: FakeSlack;
   driver: SlackDriver;
+  /** The app's message shortcuts (manifest.yml), offered on every message. */
+  shortcuts: MessageShortcut[];
 }
 
 const PUBLIC_DIR = join(import.meta.dirname, "public");
@@ -32,6 +35,7 @@ const KEEPALIVE_MS = 15_000;
 type PostHandler = (c: PageContext, body: Json) => Promise<unknown>;
 const POSTS: Record<string, PostHandler> = {
   "/play/command": runCommand,
+  "/play/shortcut": runShortcut,
   "/play/click": interact,
   "/play/submit": submitView,
   "/play/close": closeView,
@@ -63,7 +67,8 @@ export function createPageHandler(context: () => PageContext | undefined): PageH
     if (req.method === "GET" && path === "/play/state") {
       const user = playUser(c.slack, url.searchParams.get("user"));
       const at = url.searchParams;
-      return sendJson(res, 200, pageState(c.slack, user.id, at.get("channel"), at.get("composer")));
+      const page = pageState(c.slack, user.id, at.get("channel"), at.get("composer"));
+      return sendJson(res, 200, { ...page, shortcuts: c.shortcuts });
     }
     if (req.method === "GET" && path === "/play/events") return openStream(c, req, res);
     const post = POSTS[path];

@@ -13,6 +13,7 @@ import { createMemoryStore, openSqliteStore } from "../src/store/index.ts";
 import type { SharedStore } from "../src/store/shared-state.ts";
 import { createTallyfy } from "../src/tallyfy/index.ts";
 import { createPageHandler, type PageContext } from "./http.ts";
+import { messageShortcuts } from "./shortcuts.ts";
 
 export interface PlaygroundOptions {
   /** Port for the page (and the fake Slack Web API behind it); 0 picks a free one. */
@@ -102,7 +103,7 @@ export async function startPlayground(opts: PlaygroundOptions = {}): Promise<Pla
       // The manifest's unfurl_domains: the Tallyfy web app's host.
       unfurlDomains: [new URL(config.tallyfy.webUrl).hostname],
     });
-    ctx.page = { slack, driver };
+    ctx.page = { slack, driver, shortcuts: await messageShortcuts() };
     return {
       url: slack.url,
       slack,

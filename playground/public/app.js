@@ -206,6 +206,8 @@ function renderMessage(m) {
       class: `message${m.ephemeral ? " ephemeral" : ""}`,
       dataset: { ts: m.ts, ephemeral: String(m.ephemeral) },
     },
+    // Slack offers message shortcuts on messages everyone sees, not on ephemeral ones.
+    m.ephemeral || m.user === "USLACKBOT" ? null : messageActions(m),
     h(
       "div",
       { class: `avatar${m.bot ? " avatar-bot" : ""}`, "aria-hidden": "true" },
@@ -259,6 +261,48 @@ function renderMessage(m) {
       }),
     ),
   );
+}
+
+/** The "More actions" (⋯) menu on a message: the app's message shortcuts (manifest.yml). */
+function messageActions(m) {
+  const shortcuts = state.shortcuts ?? [];
+  if (!shortcuts.length) return null;
+  const menu = h("ul", { class: "overflow-menu", role: "menu", hidden: true });
+  const toggle = h(
+    "button",
+    {
+      type: "button",
+      class: "btn btn-overflow",
+      // Not "More actions": that is the accessible name of overflow menus inside messages.
+      "aria-label": "Message actions",
+      "aria-haspopup": "menu",
+      title: "More actions",
+    },
+    "⋯",
+  );
+  for (const shortcut of shortcuts) {
+    const item = h("li", { role: "menuitem", tabindex: "-1" }, shortcut.name);
+    item.addEventListener("mousedown", async (ev) => {
+      ev.preventDefault();
+      menu.hidden = true;
+      const answer = await post("/play/shortcut", {
+        user: me,
+        channel,
+        ts: m.ts,
+        callbackId: shortcut.callbackId,
+      });
+      if (!answer.ok) toast(answer.error ?? `${shortcut.name} failed.`);
+    });
+    menu.append(item);
+  }
+  menu.prepend(h("li", { class: "menu-heading", role: "presentation" }, "Tallyfy"));
+  toggle.addEventListener("click", () => {
+    menu.hidden = !menu.hidden;
+  });
+  toggle.addEventListener("blur", () => {
+    menu.hidden = true;
+  });
+  return h("div", { class: "message-actions overflow" }, toggle, menu);
 }
 
 function note(text) {

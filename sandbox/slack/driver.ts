@@ -4,10 +4,10 @@ import {
   homeOpenedEvent,
   linkSharedEvent,
   linksIn,
-  messageShortcutPayload,
   newEventId,
   onDomains,
 } from "./event-payloads.ts";
+import { messageJson } from "./methods.ts";
 import {
   actionTs,
   basePayload,
@@ -223,20 +223,6 @@ export class SlackDriver {
     return this.postPayload(globalShortcutPayload(this.ctx(user.id), callbackId, trigger));
   }
 
-  /** A message shortcut chosen from a message's "More actions" menu. */
-  async messageShortcut(
-    callbackId: string,
-    target: { channel: string; ts: string },
-    opts: UserOpt = {},
-  ): Promise<DriverResult> {
-    const user = this.userOf(opts.user);
-    const msg = this.slack.message(target.channel, target.ts);
-    if (!msg || msg.ephemeralTo)
-      throw new Error(`fake slack: no message ${target.channel}/${target.ts} to act on`);
-    const trigger = this.slack.triggerId({ userId: user.id });
-    return this.postPayload(messageShortcutPayload(this.ctx(user.id), callbackId, msg, trigger));
-  }
-
   /**
    * `/tallyfy <text>` typed by `user` in `channel`. Like Slack, &, < and > in the text arrive
    * HTML-escaped (pass `escape: false` to send it raw). An ack body is shown as Slack shows it.
@@ -272,6 +258,39 @@ export class SlackDriver {
       ackProblem = this.slack.applyCommandAck(responseUrl, body);
     }
     return { ...res, responseUrl, triggerId, ackProblem };
+  }
+
+  /**
+   * The user picks the app's message shortcut `callbackId` from a message's "More actions"
+   * menu: a message_action payload with the whole message, a trigger_id and a response_url
+   * for the message's channel. `message` overrides fields of the message as sent (e.g.
+   * `{ text: undefined }` for a message without text). Slack offers shortcuts only on messages
+   * everyone sees, not on ephemeral ones.
+   */
+  async messageShortcut(
+    target: { channel: string; ts: string },
+    callbackId: string,
+    opts: UserOpt & { message?: Json } = {},
+  ): Promise<CommandResult> {
+    const msg = this.slack.message(target.channel, target.ts);
+    if (!msg) throw new Error(`fake slack: no message ${target.channel}/${target.ts}`);
+    if (msg.ephemeralTo) throw new Error("fake slack: no shortcuts on an ephemeral message");
+    const user = this.userOf(opts.user);
+    const channel = this.slack.channel(msg.channel);
+    const responseUrl = this.slack.newResponseUrl({ channelId: msg.channel, userId: user.id });
+    const triggerId = this.slack.triggerId({ userId: user.id });
+    const payload = {
+      ...basePayload("message_action", this.ctx(user.id)),
+      callback_id: callbackId,
+      trigger_id: triggerId,
+      response_url: responseUrl,
+      message_ts: msg.ts,
+      action_ts: actionTs(),
+      channel: { id: msg.channel, name: channel ? channelName(channel) : msg.channel },
+      message: { ...messageJson(msg), ...opts.message },
+    };
+    const res = await this.postPayload(payload);
+    return { ...res, responseUrl, triggerId };
   }
 
   /** Click the button `actionId` (narrowed by blockId/value) on a message, ephemeral or view. */

@@ -3,16 +3,9 @@
  * message or a composer), `app_home_opened`, global shortcuts and message shortcuts.
  */
 import { randomBytes } from "node:crypto";
-import { messageJson } from "./methods.ts";
-import {
-  actionTs,
-  basePayload,
-  channelName,
-  type PayloadContext,
-  VERIFICATION_TOKEN,
-} from "./payloads.ts";
+import { actionTs, basePayload, type PayloadContext, VERIFICATION_TOKEN } from "./payloads.ts";
 import { BOT } from "./seed.ts";
-import type { FakeMessage, FakeView, Json } from "./types.ts";
+import type { FakeView, Json } from "./types.ts";
 
 /** "Ev0A1B2C3D4E": Slack's event ids. */
 export function newEventId(): string {
@@ -111,24 +104,5 @@ export function globalShortcutPayload(ctx: PayloadContext, callbackId: string, t
     callback_id: callbackId,
     trigger_id: trigger,
     action_ts: actionTs(),
-  };
-}
-
-export function messageShortcutPayload(
-  ctx: PayloadContext,
-  callbackId: string,
-  msg: FakeMessage,
-  trigger: string,
-): Json {
-  const channel = ctx.slack.channel(msg.channel);
-  return {
-    ...basePayload("message_action", ctx),
-    callback_id: callbackId,
-    trigger_id: trigger,
-    action_ts: actionTs(),
-    message_ts: msg.ts,
-    message: messageJson(msg),
-    channel: { id: msg.channel, name: channel ? channelName(channel) : msg.channel },
-    response_url: ctx.slack.newResponseUrl({ channelId: msg.channel, userId: ctx.user.id }),
   };
 }

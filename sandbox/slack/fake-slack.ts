@@ -171,6 +171,19 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     waitForResponse: (pred = () => true, timeoutMs = DEFAULT_WAIT_MS) =>
       waitForItem(responses, recorded, "response", pred, timeoutMs, "response_url post"),
     newResponseUrl: (ctx) => `${base}/response/${ws.newResponseUrl(ctx)}`,
+    postAsUser: (channelId, userId, text, opts = {}) => {
+      const channel = ws.resolveChannel(channelId);
+      if (!channel) throw new Error(`fake slack: no channel ${channelId}`);
+      if (!channel.members.includes(userId))
+        throw new Error(`fake slack: ${userId} is not in ${channelId}`);
+      return ws.addMessage({
+        channel: channel.id,
+        user: userId,
+        text,
+        blocks: opts.blocks ?? [],
+        threadTs: opts.threadTs,
+      });
+    },
     messages: (channelId) => ws.messages(channelId),
     message: (channelId, ts) => ws.message(channelId, ts),
     views: ws.views,

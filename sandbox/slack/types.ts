@@ -143,6 +143,16 @@ export interface FakeSlack {
     timeoutMs?: number,
   ): Promise<ResponseUrlPost>;
   newResponseUrl(ctx: ResponseUrlContext): string;
+  /**
+   * A person posts a message (what a test or the playground's composer says in a channel, so
+   * that a message shortcut can be used on it). Throws when they are not in the channel.
+   */
+  postAsUser(
+    channelId: string,
+    userId: string,
+    text: string,
+    opts?: { blocks?: Json[]; threadTs?: string },
+  ): FakeMessage;
   messages(channelId: string): FakeMessage[];
   message(channelId: string, ts: string): FakeMessage | undefined;
   views: Map<string, FakeView>;

@@ -4,6 +4,7 @@ import type { BotContext } from "../slack/context.ts";
 import { registerCard } from "./card/register.ts";
 import { registerCommands } from "./commands/register.ts";
 import { registerConnect } from "./connect/register.ts";
+import { registerCreateTask } from "./create-task/register.ts";
 import { registerEdit } from "./edit/register.ts";
 import { registerHome } from "./home/register.ts";
 import { registerLaunch } from "./launch/register.ts";
@@ -25,4 +26,5 @@ export function registerFeatures(app: App, bot: BotContext): void {
   registerUnfurl(app, bot);
   registerHome(app, bot);
   registerShortcuts(app, bot);
+  registerCreateTask(app, bot);
 }

@@ -119,7 +119,7 @@ const messageShortcut = z.looseObject({
   trigger_id: z.string(),
   response_url: z.url().optional(),
   channel: z.looseObject({ id }),
-  message: z.looseObject({ ts: z.string(), text: z.string().optional() }),
+  message: z.looseObject({ ts: z.string(), text: z.string().nullish() }),
 });
 
 /** A slash command: a flat form. Slack always sends text (maybe empty) and a response_url. */

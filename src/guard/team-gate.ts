@@ -85,7 +85,7 @@ export function teamGate(opts: {
     } else {
       await ack();
       const respond = "respond" in args ? args.respond : undefined;
-      if (type === "block_actions" && respond) {
+      if ((type === "block_actions" || type === "message_action") && respond) {
         await respond({ response_type: "ephemeral", replace_original: false, text: NOT_AVAILABLE })
           .then(() => undefined)
           .catch((error: unknown) => {

@@ -56,10 +56,10 @@ describe("message shortcut", () => {
       user: "U0BOB",
       text: "The export job failed again & nobody <noticed>",
     });
-    const res = await h.driver.messageShortcut(SHORTCUT.launchFromMessage, {
-      channel: OPS,
-      ts: message.ts,
-    });
+    const res = await h.driver.messageShortcut(
+      { channel: OPS, ts: message.ts },
+      SHORTCUT.launchFromMessage,
+    );
     expect(res.status).toBe(200);
     const picker = await modal(ALICE, (v) => v.view.callback_id === VIEW.launch);
     const meta = decodeLaunchMeta(picker.view.private_metadata);
@@ -90,7 +90,7 @@ describe("message shortcut", () => {
 
   it("posts to the channel itself, not the thread, when the person picks another channel", async () => {
     const message = h.slack.postUserMessage({ channel: OPS, user: ALICE, text: "hello" });
-    await h.driver.messageShortcut(SHORTCUT.launchFromMessage, { channel: OPS, ts: message.ts });
+    await h.driver.messageShortcut({ channel: OPS, ts: message.ts }, SHORTCUT.launchFromMessage);
     const form = await chooseTemplate(ALICE, SEED.templates.weeklyCheckin);
     await h.driver.submitView(form.id, { run_channel: { value: "C0GENERAL" } });
     const post = await h.slack.waitFor((c) => c.method === "chat.postMessage" && c.response.ok);
@@ -101,7 +101,7 @@ describe("message shortcut", () => {
   it("keeps a very long message within private_metadata, permalink included", async () => {
     const long = `${'&"<>\\'.repeat(2000)}`;
     const message = h.slack.postUserMessage({ channel: OPS, user: ALICE, text: long });
-    await h.driver.messageShortcut(SHORTCUT.launchFromMessage, { channel: OPS, ts: message.ts });
+    await h.driver.messageShortcut({ channel: OPS, ts: message.ts }, SHORTCUT.launchFromMessage);
     const open = await h.slack.waitFor((c) => c.method === "views.open");
     expect(open.response.ok).toBe(true);
     expect(open.args.view.private_metadata.length).toBeLessThanOrEqual(3000);

@@ -288,6 +288,8 @@ describe("task card", () => {
       "Open in Tallyfy",
     ]);
     expect(JSON.stringify(open.blocks)).not.toContain("<!channel>");
+    const due = (open.blocks as Json[])[1].fields[0].text;
+    expect(due).toMatch(/^\*Due\*\n<!date\^\d+\^/);
     const done = renderTaskCard(t, {
       ...links,
       done: { outcome: "approved", by: { slackUserId: "U0AB1" }, at: NOW.toISOString() },

@@ -127,6 +127,26 @@ describe("payload shapes", () => {
     expect(checkPayload(form, payload(onMessage)).kind).toBe("pass");
     expect(checkPayload(form, payload({ ...onMessage, message: { text: 1 } })).kind).toBe("reject");
   });
+
+  it("passes a message shortcut, with or without the message's text, and rejects odd ones", () => {
+    const shortcut = {
+      type: "message_action",
+      user,
+      team: { id: "T1" },
+      callback_id: "create_task",
+      trigger_id: "1.2.abc",
+      response_url: "https://hooks.slack.test/app/1",
+      channel: { id: "C1", name: "ops" },
+      message: { type: "message", ts: "1.2", text: "hi" },
+    };
+    expect(checkPayload(form, payload(shortcut)).kind).toBe("pass");
+    const blocksOnly = { ...shortcut, message: { type: "message", ts: "1.2", blocks: [] } };
+    expect(checkPayload(form, payload(blocksOnly)).kind).toBe("pass");
+    const { channel: _c, ...noChannel } = shortcut;
+    expect(checkPayload(form, payload(noChannel)).kind).toBe("reject");
+    const textNumber = { ...shortcut, message: { ts: "1.2", text: 3 } };
+    expect(checkPayload(form, payload(textNumber)).kind).toBe("reject");
+  });
 });
 
 describe("event and envelope de-duplication", () => {

@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import { Ajv } from "ajv";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { CREATE_TASK_SHORTCUT } from "../../src/blocks/tasks/ids.ts";
 import { loadConfig } from "../../src/config.ts";
 import { SUBCOMMANDS, usageHint } from "../../src/features/commands/table.ts";
 import { SHORTCUT } from "../../src/features/shortcuts/flow.ts";
@@ -80,6 +81,19 @@ describe("manifest.yml", () => {
     ];
     for (const url of urls) expect(url).toMatch(/^https:\/\/[^/]+\/slack\/events$/);
     expect(m.settings.interactivity.is_enabled).toBe(true);
+  });
+
+  it("offers the Create Tallyfy task message shortcut the bot listens for", () => {
+    const shortcuts = loadManifest().features.shortcuts as Manifest[];
+    const create = shortcuts.find((s) => s.callback_id === CREATE_TASK_SHORTCUT);
+    expect(create).toMatchObject({ name: "Create Tallyfy task", type: "message" });
+    const validate = validator();
+    const m = loadManifest();
+    m.features.shortcuts[0].name = "Create a Tallyfy task from this";
+    expect(validate(m)).toBe(false);
+    expect((validate.errors ?? []).map((e) => e.instancePath)).toContain(
+      "/features/shortcuts/0/name",
+    );
   });
 
   it("asks only for allow-listed bot scopes and no user scopes", () => {

@@ -15,6 +15,8 @@ export interface FormTargets {
   /** Kick-off fields that are inputs in the view (file/table fields are not). */
   fields: KickoffField[];
   fieldBlockId: (fieldId: string) => string;
+  /** Other keys Tallyfy names -> block id (a task's `title`, `deadline`, `owners.users`…). */
+  keys?: Record<string, string> | undefined;
 }
 
 export interface MappedValidation {
@@ -24,7 +26,7 @@ export interface MappedValidation {
   general: string[];
 }
 
-const RUN_KEYS: Record<string, keyof Omit<FormTargets, "fields" | "fieldBlockId">> = {
+const RUN_KEYS: Record<string, keyof Omit<FormTargets, "fields" | "fieldBlockId" | "keys">> = {
   name: "name",
   summary: "summary",
   owner_id: "owner",
@@ -47,9 +49,11 @@ export function mapValidationError(
 
   for (const [key, messages] of Object.entries(error.fieldErrors ?? {})) {
     const msg = messages.join(" ");
+    const own = t.keys?.[key] ?? t.keys?.[key.split(".")[0] ?? key];
     const runKey = RUN_KEYS[key];
-    const field = runKey ? undefined : fieldByKey(t.fields, key);
-    if (runKey) put(t[runKey], msg);
+    const field = own || runKey ? undefined : fieldByKey(t.fields, key);
+    if (own) put(own, msg);
+    else if (runKey) put(t[runKey], msg);
     else if (field) put(t.fieldBlockId(field.id), msg);
     else {
       const byLabel = fieldNamedIn(t.fields, msg);

@@ -62,7 +62,8 @@ export function renderTaskCard(
     {
       type: "section",
       fields: [
-        field("Due", dueText(task, now)),
+        // The field is titled "Due": its value is just the date (and "overdue").
+        field("Due", dueText(task, now).replace(/^Due /, "")),
         field("Assigned to", assigneeList(ctx.assignees)),
         field("Type", TYPE_WORD[task.task_type] ?? mrkdwnText(plainLine(task.task_type, 40), 80)),
         field("Process", process ? mrkdwnText(process, 300) : "—"),

@@ -6,7 +6,14 @@
  */
 import type { KnownBlock, ModalView } from "@slack/types";
 import { TITLE_MAX } from "../../tallyfy/task-bodies.ts";
-import { modal, parseMetadata, str } from "../modals/modal.ts";
+import {
+  FORM_NOTICE_BLOCK,
+  modal,
+  noticeBlocks,
+  parseMetadata,
+  str,
+  type Tone,
+} from "../modals/modal.ts";
 import { plainLine, truncate } from "../text.ts";
 import { TASK_VIEW } from "./ids.ts";
 import { tomorrowAt } from "./when.ts";
@@ -29,17 +36,29 @@ export interface CreateTaskMeta {
   channel: string;
   /** The message's ts; the reply's thread_ts (the thread's root when the message is a reply). */
   threadTs: string;
+  /** The form render's submit nonce: a repeated submit of one render creates one task. */
+  nonce?: string | undefined;
+  /** The shortcut's response_url: the reply's way in when the bot can't post there. */
+  responseUrl?: string | undefined;
 }
 
 export function encodeCreateTaskMeta(m: CreateTaskMeta): string {
-  return JSON.stringify({ c: m.channel, t: m.threadTs });
+  return JSON.stringify({ c: m.channel, t: m.threadTs, n: m.nonce, r: m.responseUrl });
 }
 
 export function decodeCreateTaskMeta(raw: string | undefined): CreateTaskMeta | undefined {
   const m = parseMetadata(raw);
   const channel = str(m.c);
   const threadTs = str(m.t);
-  return channel && threadTs ? { channel, threadTs } : undefined;
+  if (!channel || !threadTs) return undefined;
+  const nonce = str(m.n);
+  const responseUrl = str(m.r);
+  return {
+    channel,
+    threadTs,
+    ...(nonce ? { nonce } : {}),
+    ...(responseUrl ? { responseUrl } : {}),
+  };
 }
 
 /**
@@ -102,11 +121,22 @@ const TYPES: { value: CreatableType; text: string }[] = [
   { value: "approval", text: "Approval" },
 ];
 
-export function createTaskModal(prefill: CreateTaskPrefill, meta: CreateTaskMeta): ModalView {
+/** A problem shown above the inputs (mrkdwn, already escaped). */
+export interface CreateTaskNotice {
+  tone: Tone;
+  mrkdwn: string;
+}
+
+export function createTaskModal(
+  prefill: CreateTaskPrefill,
+  meta: CreateTaskMeta,
+  notice?: CreateTaskNotice,
+): ModalView {
   const epoch = Math.floor(prefill.deadline.getTime() / 1000);
   const typeOption = (t: (typeof TYPES)[number]) => ({ text: plain(t.text), value: t.value });
   const chosen = TYPES.find((t) => t.value === prefill.type) ?? TYPES[0]!;
   const blocks: KnownBlock[] = [
+    ...(notice ? noticeBlocks(notice.tone, notice.mrkdwn, FORM_NOTICE_BLOCK) : []),
     {
       type: "input",
       block_id: CREATE_BLOCK.title,
