@@ -1,7 +1,7 @@
 import pg from "pg";
 import { openToken, sealToken, TokenDecryptError, tokenAad } from "./crypto.ts";
-import { migratePostgres } from "./postgres-migrations.ts";
 import { createPostgresLiveState } from "./postgres-live-state.ts";
+import { migratePostgres } from "./postgres-migrations.ts";
 import { createPostgresSharedState } from "./postgres-shared-state.ts";
 import type { SharedStore } from "./shared-state.ts";
 import { StoreKeyError } from "./sqlite-store.ts";

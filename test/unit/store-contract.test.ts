@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { openPostgresStore } from "../../src/store/postgres-store.ts";
 import type { CardInput } from "../../src/store/live-state.ts";
+import { openPostgresStore } from "../../src/store/postgres-store.ts";
 import type { SharedStore } from "../../src/store/shared-state.ts";
 import { openSqliteStore } from "../../src/store/sqlite-store.ts";
 import {
