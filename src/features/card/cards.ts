@@ -9,10 +9,18 @@ import type { WebClient } from "../../slack/web-client.ts";
 import { CardPostError } from "../../slack-api/card-post-error.ts";
 import type { TallyfyApi } from "../../tallyfy/api.ts";
 import type { Run } from "../../tallyfy/schemas.ts";
+import { fingerprint } from "../cards-registry/fingerprint.ts";
 
 export interface RenderedMessage {
   text: string;
   blocks: unknown[];
+  /** Records the card once posted, so webhooks and the reconcile loop keep it true. */
+  recordAt?: (where: {
+    teamId: string;
+    userId: string;
+    channel: string;
+    ts: string;
+  }) => Promise<void>;
 }
 
 export function runLink(bot: BotContext, orgId: string, runId: string): string {
@@ -56,13 +64,22 @@ export async function buildCard(
       ? Promise.resolve(undefined)
       : bot.identity.personFor(api, given.started_by),
   ]);
-  return renderStatusCard(run, {
+  const card = renderStatusCard(run, {
     runUrl: runLink(bot, api.orgId, run.id),
     owner,
     startedBy: startedBy ?? owner,
     now: bot.now(),
     ...extra,
   }) as RenderedMessage;
+  card.recordAt = (where) =>
+    bot.cards.record({
+      ...where,
+      runId: run.id,
+      kind: "status",
+      orgId: api.orgId,
+      fingerprint: fingerprint(given),
+    });
+  return card;
 }
 
 /**
@@ -74,6 +91,7 @@ export async function postCard(
   channel: string,
   card: RenderedMessage,
   fallback?: RespondFn,
+  by?: { teamId: string; userId: string },
 ): Promise<{ channel: string; ts: string } | undefined> {
   const post = () =>
     client.chat.postMessage({
@@ -82,16 +100,19 @@ export async function postCard(
       blocks: card.blocks as never,
       unfurl_links: false,
     });
+  const posted = async (res: { channel?: string; ts?: string }) => {
+    const where = { channel: res.channel ?? channel, ts: res.ts ?? "" };
+    if (by && where.ts) await card.recordAt?.({ ...by, ...where });
+    return where;
+  };
   try {
-    const res = await post();
-    return { channel: res.channel ?? channel, ts: res.ts ?? "" };
+    return await posted(await post());
   } catch (error) {
     const code = slackErrorCode(error);
     if (code === "not_in_channel") {
       try {
         await client.conversations.join({ channel });
-        const res = await post();
-        return { channel: res.channel ?? channel, ts: res.ts ?? "" };
+        return await posted(await post());
       } catch {
         // private channel or no permission to join: fall through
       }

@@ -19,7 +19,7 @@ export async function showCard(
   try {
     const run = await actor.api.runs.get(runId, { policy: bot.policies.background });
     const card = await buildCard(bot, actor.api, run);
-    await postCard(i.client, i.channelId, card, i.respond);
+    await postCard(i.client, i.channelId, card, i.respond, i);
   } catch (error) {
     await replyFailure(bot, i.respond, error, { ...i, actor, runRef: runId, what });
   }
@@ -35,7 +35,7 @@ export async function actAndPost(
 ): Promise<void> {
   try {
     const card = await actAndRender(bot, actor.api, kind, runId, i.userId);
-    await postCard(i.client, i.channelId, card, i.respond);
+    await postCard(i.client, i.channelId, card, i.respond, i);
   } catch (error) {
     await replyFailure(bot, i.respond, error, { ...i, actor, runRef: runId, what: kind });
   }

@@ -111,11 +111,17 @@ async function launch(bot: BotContext, form: FormSubmission<Meta>): Promise<Subm
   const channelId = values.values.channelId ?? meta.channelId ?? "";
   const shown = { name: run.name, runUrl: runLink(bot, api.orgId, run.id), channelId };
   if (!launched.first) return { view: launchedView(shown) };
+  bot.cards.launched({ teamId: i.teamId, api, run, userId: i.userId, channel: channelId });
   const responseUrl = form.body.response_urls?.find((r) => r.block_id === RUN_BLOCK.channel);
   return {
     view: launchedView(shown),
     after: async (): Promise<ModalView> => {
-      const where = { channelId, userId: i.userId, responseUrl: responseUrl?.response_url };
+      const where = {
+        channelId,
+        userId: i.userId,
+        teamId: i.teamId,
+        responseUrl: responseUrl?.response_url,
+      };
       const card = await postLaunchCard(bot, i.client, api, run, where);
       return launchedView({ ...shown, card });
     },
@@ -175,9 +181,9 @@ async function postLaunchCard(
   client: WebClient,
   api: TallyfyApi,
   run: Run,
-  where: { channelId: string; userId: string; responseUrl: string | undefined },
+  where: { channelId: string; userId: string; teamId: string; responseUrl: string | undefined },
 ): Promise<CardResult> {
-  const { channelId, userId, responseUrl } = where;
+  const { channelId, userId, teamId, responseUrl } = where;
   try {
     // Drawn from the launch's own answer: one Tallyfy request per launch. buildCard names the
     // tags from the cached tag list; the next task shows on the first Refresh.
@@ -185,7 +191,7 @@ async function postLaunchCard(
       lastAction: { text: actionLine("Launched", userId, bot.now()) },
     });
     const fallback = responseUrl ? bot.responseUrls.respondTo(responseUrl) : undefined;
-    await postCard(client, channelId, card, fallback);
+    await postCard(client, channelId, card, fallback, { teamId, userId });
     return { posted: true };
   } catch (error) {
     const code = slackErrorCode(error);
