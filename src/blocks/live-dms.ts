@@ -31,7 +31,9 @@ export function renderYourTurn(
   const blocks: KnownBlock[] = [
     {
       type: "section",
-      text: mrkdwn(`:point_right: *Your turn:* ${title} in ${linkedName}\n${dueText(task, ctx.now)}`),
+      text: mrkdwn(
+        `:point_right: *Your turn:* ${title} in ${linkedName}\n${dueText(task, ctx.now)}`,
+      ),
     },
   ];
   const elements: Button[] = task.isCompleted ? [] : decisionButtons(task);

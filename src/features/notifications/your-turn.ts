@@ -37,7 +37,12 @@ async function cardLinkFor(deps: DmDeps, runId: string): Promise<string | undefi
   }
 }
 
-async function dm(deps: DmDeps, slackUserId: string, onceKey: string, msg: { text: string; blocks: unknown[] }) {
+async function dm(
+  deps: DmDeps,
+  slackUserId: string,
+  onceKey: string,
+  msg: { text: string; blocks: unknown[] },
+) {
   const { bot } = deps;
   if (!(await bot.live.notificationsOn(deps.teamId, slackUserId))) return false;
   if (!(await deps.shared.seenOnce(`${onceKey}:${slackUserId}`, ONCE_MS))) return false;

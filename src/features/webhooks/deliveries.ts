@@ -3,12 +3,13 @@
  * every instance agrees), then gather the run's deliveries for a moment and act once per
  * burst: one read of the run, one redraw per card, DMs, subscribed channels' cards.
  */
-import type { SharedState } from "../../store/shared-state.ts";
-import type { WebhookSecret } from "../../store/live-state.ts";
-import type { Tallyfy } from "../../tallyfy/api.ts";
-import { isTallyfyError } from "../../tallyfy/errors.ts";
+
 import type { BotContext } from "../../slack/context.ts";
 import type { WebClient } from "../../slack/web-client.ts";
+import type { WebhookSecret } from "../../store/live-state.ts";
+import type { SharedState } from "../../store/shared-state.ts";
+import type { Tallyfy } from "../../tallyfy/api.ts";
+import { isTallyfyError } from "../../tallyfy/errors.ts";
 import { createCoalescer } from "../cards-registry/coalesce.ts";
 import { apiForOrg } from "../cards-registry/connection.ts";
 import type { Fanout } from "../cards-registry/fanout.ts";

@@ -14,7 +14,11 @@ const optionalText = z
   .catch(null);
 /** Tallyfy sends `[]` for an empty object (PHP), and `next_task` as `[]` or `{}` when done. */
 const optionalTask = z
-  .union([z.looseObject({ id: id, owners: z.unknown().optional() }), z.array(z.unknown()), z.object({})])
+  .union([
+    z.looseObject({ id: id, owners: z.unknown().optional() }),
+    z.array(z.unknown()),
+    z.object({}),
+  ])
   .nullish()
   .catch(null)
   .transform((v) => (v && !Array.isArray(v) && "id" in v ? (v as { id: string }) : undefined));
