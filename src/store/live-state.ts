@@ -89,7 +89,7 @@ export interface LiveState {
   recordCard(card: CardInput): Promise<void>;
   /** Every recorded card of a run, oldest first. */
   cardsForRun(runId: string): Promise<CardRecord[]>;
-  /** After a redraw: what it now shows, and that it is active. False if the card is unknown. */
+  /** After a redraw: what it now shows. False if the card is unknown. */
   touchCard(
     teamId: string,
     channel: string,

@@ -60,7 +60,6 @@ export function createMemoryLiveState(
       const card = cards.get(cardKey(teamId, channel, ts));
       if (!card) return false;
       card.fingerprint = fingerprint;
-      card.activeAt = now();
       return true;
     },
     async touchRun(runId) {

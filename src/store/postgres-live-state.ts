@@ -125,8 +125,8 @@ export function createPostgresLiveState(
     },
     async touchCard(teamId, channel, ts, fingerprint) {
       const r = await query(
-        "UPDATE cards SET fingerprint = $1, active_at = $2 WHERE team_id = $3 AND channel = $4 AND ts = $5",
-        [fingerprint, now(), teamId, channel, ts],
+        "UPDATE cards SET fingerprint = $1 WHERE team_id = $2 AND channel = $3 AND ts = $4",
+        [fingerprint, teamId, channel, ts],
       );
       return (r.rowCount ?? 0) > 0;
     },

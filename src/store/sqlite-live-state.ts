@@ -52,9 +52,7 @@ export function createSqliteLiveState(
       url = excluded.url, user_id = excluded.user_id, fingerprint = excluded.fingerprint,
       active_at = excluded.active_at`);
   const byRun = q("SELECT * FROM cards WHERE run_id = ? ORDER BY created_at, channel, ts");
-  const touch = q(
-    "UPDATE cards SET fingerprint = ?, active_at = ? WHERE team_id = ? AND channel = ? AND ts = ?",
-  );
+  const touch = q("UPDATE cards SET fingerprint = ? WHERE team_id = ? AND channel = ? AND ts = ?");
   const touchRun = q("UPDATE cards SET active_at = ? WHERE run_id = ?");
   const forget = q("DELETE FROM cards WHERE team_id = ? AND channel = ? AND ts = ?");
   const prune = q("DELETE FROM cards WHERE created_at < ?");
@@ -139,7 +137,7 @@ export function createSqliteLiveState(
     },
     async touchCard(teamId, channel, ts, fingerprint) {
       ensureOpen();
-      return Number(touch.run(fingerprint, t(), teamId, channel, ts).changes) > 0;
+      return Number(touch.run(fingerprint, teamId, channel, ts).changes) > 0;
     },
     async touchRun(runId) {
       ensureOpen();
