@@ -86,7 +86,10 @@ function freshRun(): SandboxRun {
 
 async function showCard(run: SandboxRun): Promise<{ channel: string; ts: string }> {
   await h.driver.command(`show ${run.id}`, { user: ALICE, channel: OPS });
-  const posted = await h.slack.waitFor((c) => c.method === "chat.postMessage");
+  // Only this card: a DM from an earlier test's webhook may still be on its way.
+  const posted = await h.slack.waitFor(
+    (c) => c.method === "chat.postMessage" && c.args.channel === OPS && c.response.ok === true,
+  );
   const res = posted.response as { channel: string; ts: string };
   await eventually(async () => {
     const cards = await h.bot.context.live.cardsForRun(run.id);
