@@ -4,7 +4,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { SlackDriver } from "../sandbox/slack/driver.ts";
-import { type FakeSlack, startFakeSlack } from "../sandbox/slack/fake-slack.ts";
+import { type FakeSlack, startFakeSlack, TEAM } from "../sandbox/slack/fake-slack.ts";
 import { startTallyfySandbox, type TallyfySandbox } from "../sandbox/tallyfy/server.ts";
 import { type Bot, createBot } from "../src/app.ts";
 import { loadConfig } from "../src/config.ts";
@@ -95,6 +95,7 @@ export async function startPlayground(opts: PlaygroundOptions = {}): Promise<Pla
     const bot = createBot({ config, logger, tallyfy, store });
     const { port: botPort } = await bot.start(0);
     stops.push(async () => void (await bot.stop()));
+    if (sandbox) await wireWebhooks(bot, sandbox, botPort);
 
     const driver = new SlackDriver({
       botUrl: `http://127.0.0.1:${botPort}/slack/events`,
@@ -117,6 +118,22 @@ export async function startPlayground(opts: PlaygroundOptions = {}): Promise<Pla
     await close();
     throw error;
   }
+}
+
+/**
+ * The sandbox sends its webhooks to the bot, as Tallyfy would once an admin pasted the URL from
+ * `/tallyfy webhooks` into every template: completing a task through the sandbox's API redraws
+ * the cards in the channel and DMs the next assignee, live on the page.
+ */
+async function wireWebhooks(bot: Bot, sandbox: TallyfySandbox, botPort: number | undefined) {
+  const secret = randomBytes(32).toString("base64url");
+  await bot.context.live.putWebhookSecret({
+    orgId: sandbox.orgId,
+    secret,
+    teamId: TEAM.id,
+    userId: null,
+  });
+  sandbox.webhooks.urls.push(`http://127.0.0.1:${botPort}/tallyfy/webhooks/${secret}`);
 }
 
 function logLevel(value: string | undefined): "debug" | "info" | "warn" | "error" {

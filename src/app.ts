@@ -2,6 +2,7 @@ import type { Server } from "node:http";
 import { App, HTTPReceiver, SocketModeReceiver, webApi } from "@slack/bolt";
 import { createIdentity } from "./accounts/identity.ts";
 import type { Config } from "./config.ts";
+import { createLiveEngine, type LiveEngine } from "./features/cards-registry/engine.ts";
 import { registerFeatures } from "./features/index.ts";
 import { createHttpGuard } from "./guard/http-guard.ts";
 import { guardMiddleware } from "./guard/index.ts";
@@ -14,7 +15,7 @@ import { type BotContext, createBotContext, newInstanceId } from "./slack/contex
 import { createSlackFetch } from "./slack/fetch.ts";
 import { createResponseUrls } from "./slack/response-url.ts";
 import { createWorkQueue } from "./slack/work-queue.ts";
-import { slackClientOptions } from "./slack-api/clients.ts";
+import { fanoutClientOptions, slackClientOptions } from "./slack-api/clients.ts";
 import { installationFrom } from "./slack-api/installation.ts";
 import type { PendingCommands } from "./store/pending.ts";
 import type { SharedStore } from "./store/shared-state.ts";
@@ -37,6 +38,8 @@ export interface BotOptions {
   secrets?: Secrets;
   /** Remembers signatures and event ids to refuse replays. Default: in the shared store. */
   replay?: ReplayGuard;
+  /** How long one run's Tallyfy webhooks are gathered before acting. Default 1 s. */
+  webhookWindowMs?: number;
 }
 
 export interface Bot {
@@ -54,6 +57,8 @@ export interface Bot {
   readonly ready: boolean;
   /** Whether Slack requests are arriving (post-ack work yields to them meanwhile). */
   busy(): boolean;
+  /** Live cards: webhooks, the fan-out and the reconcile loop. */
+  live: LiveEngine;
 }
 
 /** Post-ack work running at once; the rest waits its turn (see src/slack/work-queue.ts). */
@@ -94,6 +99,12 @@ export function createBot(opts: BotOptions): Bot {
       res.end(JSON.stringify({ ok: ready }));
     },
   };
+  // Tallyfy's webhooks; the engine behind the route is made with the bot's context below.
+  const webhooks = {
+    path: "/tallyfy/webhooks/:secret",
+    method: ["POST"],
+    handler: (req: never, res: never) => engine.route.handler(req, res),
+  };
   const bLogger = boltLogger(logger);
   const replay = opts.replay ?? createStoreReplayGuard(opts.store, { logger });
   const instanceId = opts.instanceId ?? newInstanceId();
@@ -108,14 +119,14 @@ export function createBot(opts: BotOptions): Bot {
     ? new SocketModeReceiver({
         appToken: config.slack.appToken,
         logger: bLogger,
-        customRoutes: [health as never],
+        customRoutes: [health as never, webhooks as never],
         installerOptions: { port: config.slack.port },
         customPropertiesExtractor: (args) => ({ envelopeId: args.envelope_id }),
       })
     : new HTTPReceiver({
         signingSecret: config.slack.signingSecret,
         endpoints: "/slack/events",
-        customRoutes: [health as never],
+        customRoutes: [health as never, webhooks as never],
         logger: bLogger,
         processBeforeResponse: false,
       });
@@ -144,6 +155,8 @@ export function createBot(opts: BotOptions): Bot {
   app.client = client;
 
   const policies = opts.policies ?? { interactive: INTERACTIVE, background: BACKGROUND };
+  const now = opts.now ?? (() => new Date());
+  const live = opts.store;
   const bot = createBotContext({
     config,
     logger,
@@ -153,7 +166,7 @@ export function createBot(opts: BotOptions): Bot {
     instanceId,
     ...(opts.pending ? { pending: opts.pending } : {}),
     identity: createIdentity({ client: () => app.client, logger, policy: policies.background }),
-    now: opts.now ?? (() => new Date()),
+    now,
     policies,
     background: createWorkQueue({
       limit: BACKGROUND_CONCURRENCY,
@@ -162,6 +175,22 @@ export function createBot(opts: BotOptions): Bot {
       busyLimit: BACKGROUND_CONCURRENCY_WHILE_ACKING,
     }),
     responseUrls: createResponseUrls(slackFetch.fetch, { slackApiUrl: config.slack.apiUrl }),
+    live,
+    cards: {
+      record: (card) => engine.cards.record(card),
+      launched: (launch) => engine.cards.launched(launch),
+    },
+  });
+  const engine = createLiveEngine({
+    bot,
+    client: new webApi.WebClient(config.slack.botToken, {
+      ...fanoutClientOptions({ apiUrl: config.slack.apiUrl, fetch: slackFetch.fetch }),
+      logger: bLogger,
+    }),
+    store: opts.store,
+    teamId: async () => (await installation.get()).teamId,
+    logger,
+    ...(opts.webhookWindowMs !== undefined ? { webhookWindowMs: opts.webhookWindowMs } : {}),
   });
   const arrivals = watchArrivals(() => bot.background.kick());
 
@@ -183,7 +212,9 @@ export function createBot(opts: BotOptions): Bot {
       return ready;
     },
     busy: () => arrivals.busy(),
+    live: engine,
     async start(port = config.slack.port) {
+      engine.start();
       if (config.slack.appToken) {
         await app.start();
         ready = true;
@@ -226,6 +257,7 @@ export function createBot(opts: BotOptions): Bot {
           : await within(closed, Math.max(1_000, deadline - Date.now()));
         if (!closedInTime) logger.warn("closed connections still open at the stop deadline");
         await releaseClaims(bot, logger);
+        await engine.stop();
         await slackFetch.close();
         return { clean: listenersDone && drained.clean };
       })();

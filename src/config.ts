@@ -109,6 +109,19 @@ const envSchema = z
         })
         .optional(),
     ),
+    PUBLIC_URL: z.preprocess(blankToUndefined, url("PUBLIC_URL").optional()),
+    CARD_RETENTION_DAYS: wholeNumber("CARD_RETENTION_DAYS", 1, 365, 30),
+    RECONCILE_REQUESTS_PER_MINUTE: wholeNumber("RECONCILE_REQUESTS_PER_MINUTE", 0, 600, 10),
+    WEBHOOK_ADMINS: z.preprocess(
+      blankToUndefined,
+      z
+        .string()
+        .regex(/^\s*[UW][A-Z0-9]+(\s*,\s*[UW][A-Z0-9]+)*\s*$/, {
+          error:
+            "WEBHOOK_ADMINS must be Slack user ids separated by commas, e.g. U012AB3CD,U045EF6GH",
+        })
+        .optional(),
+    ),
     DATABASE_POOL_SIZE: wholeNumber("DATABASE_POOL_SIZE", 1, 100, 10),
     DATABASE_STATEMENT_TIMEOUT_MS: wholeNumber("DATABASE_STATEMENT_TIMEOUT_MS", 100, 600_000, 5000),
     LOG_LEVEL: z.preprocess(
@@ -150,6 +163,16 @@ export interface Config {
   encryptionKey: Buffer | undefined;
   /** Postgres (DATABASE_URL) for several instances; unset: SQLite in dataDir, one instance. */
   database: { url: string | undefined; poolSize: number; statementTimeoutMs: number };
+  /** Live cards (issue 15): webhooks, the reconcile loop, retention. */
+  live: {
+    /** Where Tallyfy reaches the bot (PUBLIC_URL), for the webhook URL; undefined: not set. */
+    publicUrl: string | undefined;
+    cardRetentionDays: number;
+    /** Per Tallyfy organization; 0 turns the reconcile loop off. */
+    reconcileRequestsPerMinute: number;
+    /** Slack user ids who may run `/tallyfy webhooks` besides workspace admins. */
+    webhookAdmins: string[];
+  };
   logLevel: LogLevel;
   production: boolean;
 }
@@ -227,6 +250,15 @@ export function loadConfig(
       url: e.DATABASE_URL,
       poolSize: e.DATABASE_POOL_SIZE,
       statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
+    },
+    live: {
+      publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ""),
+      cardRetentionDays: e.CARD_RETENTION_DAYS,
+      reconcileRequestsPerMinute: e.RECONCILE_REQUESTS_PER_MINUTE,
+      webhookAdmins: (e.WEBHOOK_ADMINS ?? "")
+        .split(",")
+        .map((id) => id.trim())
+        .filter(Boolean),
     },
     logLevel: e.LOG_LEVEL,
     production: e.NODE_ENV === "production",

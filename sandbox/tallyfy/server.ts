@@ -18,12 +18,15 @@ import {
 } from "./http.ts";
 import { matchRoute, runRoute } from "./routes.ts";
 import { createSeedState, SEED } from "./seed.ts";
+import { completeTask, findTask } from "./tasks.ts";
 import type { SandboxState } from "./types.ts";
 import { answerWebPage } from "./web.ts";
+import { createWebhookSender, type SandboxWebhooks } from "./webhooks.ts";
 
 export type { SandboxFault } from "./faults.ts";
 export { SEED, SEED_TASKS } from "./seed.ts";
 export type * from "./types.ts";
+export type { SandboxWebhooks, SentWebhook } from "./webhooks.ts";
 
 export interface RecordedRequest {
   method: string;
@@ -58,6 +61,13 @@ export interface TallyfySandbox {
    * task's webhooks and emails on the live service (details in state.completionLog).
    */
   completions(taskId: string): number;
+  /** Webhooks sent as Tallyfy sends them when runs change (none until a URL is set). */
+  webhooks: SandboxWebhooks;
+  /**
+   * Completes a task as `userId` (default: the admin), as a person would in Tallyfy's web app:
+   * webhooks fire. Returns false when there is no such task or Tallyfy would refuse.
+   */
+  completeTask(taskId: string, userId?: number): boolean;
   /** Live data; mutate it to set up a scenario. */
   state: SandboxState;
   /** Restores the seed, clears faults and requests. */
@@ -81,6 +91,28 @@ export async function startTallyfySandbox(opts: SandboxOptions = {}): Promise<Ta
   const faults = new FaultList();
   let latencyMs = opts.latencyMs ?? 0;
   let origin = "";
+  const webhooks = createWebhookSender();
+  /** Fires the webhooks for what a request (or a person in the web app) just changed. */
+  const fireFor = (before: { completions: number; runs: number }) => {
+    for (const c of state.completionLog.slice(before.completions)) {
+      for (const run of state.runs.values()) {
+        const task = run.tasks.find((t) => t.id === c.taskId);
+        const by = state.users.find((u) => u.id === c.userId);
+        if (!task || !by) continue;
+        webhooks.taskCompleted(state, run, task, by);
+        if (
+          !c.repeat &&
+          run.status === "complete" &&
+          run.completed_at === new Date(c.at).toISOString()
+        ) {
+          webhooks.processCompleted(state, run);
+        }
+      }
+    }
+    if (state.runs.size > before.runs) {
+      for (const run of [...state.runs.values()].slice(before.runs)) webhooks.launched(state, run);
+    }
+  };
 
   const handleApi = async (req: IncomingMessage, res: ServerResponse, url: URL) => {
     const method = (req.method ?? "GET").toUpperCase();
@@ -146,6 +178,7 @@ export async function startTallyfySandbox(opts: SandboxOptions = {}): Promise<Ta
         throw new ApiError(400, { error: true, message: "The request body is not valid JSON." });
       }
       const query = Object.fromEntries(url.searchParams);
+      const before = { completions: state.completionLog.length, runs: state.runs.size };
       const result = runRoute(match, {
         state,
         user,
@@ -154,6 +187,7 @@ export async function startTallyfySandbox(opts: SandboxOptions = {}): Promise<Ta
         url,
         now: Date.now(),
       });
+      fireFor(before);
       return { status: result.status, body: result.body };
     } catch (e) {
       if (!(e instanceof ApiError)) throw e;
@@ -202,9 +236,24 @@ export async function startTallyfySandbox(opts: SandboxOptions = {}): Promise<Ta
       latencyMs = Math.max(0, ms);
     },
     state,
+    webhooks,
+    completeTask(taskId, userId = SEED.users.admin.id) {
+      const user = state.users.find((u) => u.id === userId);
+      if (!user) return false;
+      const before = { completions: state.completionLog.length, runs: state.runs.size };
+      try {
+        const found = findTask(state, SEED.orgId, taskId);
+        completeTask(state, found, user, { is_approved: true }, Date.now());
+      } catch {
+        return false;
+      }
+      fireFor(before);
+      return true;
+    },
     completions: (taskId) => state.completionLog.filter((c) => c.taskId === taskId).length,
     reset: () => {
       Object.assign(state, createSeedState());
+      webhooks.reset();
       faults.clear();
       requests.length = 0;
     },

@@ -42,6 +42,14 @@ export function slackClientOptions(input: SlackClientOptionsInput): webApi.WebCl
 }
 
 /**
+ * The live-card fan-out's own client (src/features/cards-registry/fanout.ts): a 429 comes
+ * straight back, and the fan-out pauses its own queue for the Retry-After.
+ */
+export function fanoutClientOptions(input: SlackClientOptionsInput): webApi.WebClientOptions {
+  return { ...slackClientOptions(input), fetch: input.fetch };
+}
+
+/**
  * Waits out a 429's Retry-After for this call only, once, when it is at most
  * MAX_RATE_LIMIT_WAIT_SEC and the method is not trigger-bound; otherwise hands the 429 back.
  */

@@ -4,10 +4,13 @@ import type { Identity } from "../accounts/identity.ts";
 import { createPendingTokens, type PendingTokens } from "../accounts/pending-tokens.ts";
 import type { Config } from "../config.ts";
 import type { Logger, Secrets } from "../log.ts";
+import type { LiveState } from "../store/live-state.ts";
+import { createMemoryLiveState } from "../store/memory-live-state.ts";
 import { createPendingCommands, type PendingCommands } from "../store/pending.ts";
 import type { SharedStore } from "../store/shared-state.ts";
 import type { CallPolicy, Tallyfy } from "../tallyfy/api.ts";
 import { HomePublishes } from "./home-publishes.ts";
+import { type LiveCards, plainLiveCards } from "./live-cards.ts";
 import { createResponseUrls, type ResponseUrls } from "./response-url.ts";
 import { OnceRegistry } from "./submission-claims.ts";
 import type { WorkQueue } from "./work-queue.ts";
@@ -44,15 +47,28 @@ export interface BotContext {
   responseUrls: ResponseUrls;
   /** Each person's Home tab: the opening rate limit and the last publish's hash. */
   home: HomePublishes;
+  /** Cards, webhook secrets, subscriptions and notification settings (the store's live state). */
+  live: LiveState;
+  /** The registry of posted cards that webhooks and the reconcile loop keep true. */
+  cards: LiveCards;
 }
 
-type Registries = "pending" | "pendingTokens" | "claims" | "responseUrls" | "instanceId" | "home";
+type Registries =
+  | "pending"
+  | "pendingTokens"
+  | "claims"
+  | "responseUrls"
+  | "instanceId"
+  | "home"
+  | "live"
+  | "cards";
 export type BotContextParts = Omit<BotContext, Registries> & Partial<Pick<BotContext, Registries>>;
 
 /** The context with registries on `parts.store` for whatever `parts` does not bring. */
 export function createBotContext(parts: BotContextParts): BotContext {
   const instanceId = parts.instanceId ?? newInstanceId();
   const { store, logger } = parts;
+  const live = parts.live ?? createMemoryLiveState(parts.now);
   return {
     ...parts,
     instanceId,
@@ -62,6 +78,8 @@ export function createBotContext(parts: BotContextParts): BotContext {
     responseUrls:
       parts.responseUrls ?? createResponseUrls(fetch, { slackApiUrl: parts.config.slack.apiUrl }),
     home: parts.home ?? new HomePublishes(() => parts.now().getTime()),
+    live,
+    cards: parts.cards ?? plainLiveCards((card) => live.recordCard(card)),
   };
 }
 

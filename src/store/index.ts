@@ -6,6 +6,18 @@ import type { SharedStore } from "./shared-state.ts";
 import { DEFAULT_DB_FILE } from "./sqlite-store.ts";
 
 export { openToken, sealToken, TokenDecryptError, tokenAad } from "./crypto.ts";
+export type {
+  CardInput,
+  CardKind,
+  CardRecord,
+  LiveRun,
+  LiveState,
+  Subscription,
+  SubscriptionInput,
+  WebhookSecret,
+  WebhookSecretInput,
+} from "./live-state.ts";
+export { createMemoryLiveState } from "./memory-live-state.ts";
 export { MIGRATIONS, type Migration, migrate, schemaVersion } from "./migrations.ts";
 export {
   type OpenConnectionStoreOptions,

@@ -45,6 +45,55 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT, WITHOUT ROWID;
     `);
   },
+  (db) => {
+    // Live cards (live-state.ts). Times are ms since the epoch.
+    db.exec(`
+      CREATE TABLE cards (
+        team_id TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        ts TEXT NOT NULL,
+        run_id TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('status', 'task', 'unfurl')),
+        org_id TEXT,
+        task_id TEXT,
+        url TEXT,
+        user_id TEXT,
+        fingerprint TEXT,
+        created_at INTEGER NOT NULL,
+        active_at INTEGER NOT NULL,
+        PRIMARY KEY (team_id, channel, ts)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX cards_run ON cards (run_id);
+      CREATE INDEX cards_active ON cards (active_at);
+      CREATE INDEX cards_created ON cards (created_at);
+      CREATE TABLE webhook_secrets (
+        org_id TEXT PRIMARY KEY,
+        secret_hash TEXT NOT NULL UNIQUE,
+        secret_sealed TEXT NOT NULL,
+        team_id TEXT NOT NULL,
+        user_id TEXT,
+        created_at INTEGER NOT NULL,
+        last_arrived_at INTEGER
+      ) STRICT, WITHOUT ROWID;
+      CREATE TABLE subscriptions (
+        team_id TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        template_id TEXT NOT NULL,
+        org_id TEXT NOT NULL,
+        template_title TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (team_id, channel, template_id)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX subscriptions_template ON subscriptions (org_id, template_id);
+      CREATE TABLE notification_settings (
+        team_id TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        dms_on INTEGER NOT NULL,
+        PRIMARY KEY (team_id, user_id)
+      ) STRICT, WITHOUT ROWID;
+    `);
+  },
 ];
 
 export function schemaVersion(db: DatabaseSync): number {

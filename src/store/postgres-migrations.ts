@@ -33,6 +33,50 @@ export const PG_MIGRATIONS: readonly string[] = [
     expires_at timestamptz NOT NULL,
     PRIMARY KEY (kind, id)
   )`,
+  `CREATE TABLE cards (
+    team_id text NOT NULL,
+    channel text NOT NULL,
+    ts text NOT NULL,
+    run_id text NOT NULL,
+    kind text NOT NULL CHECK (kind IN ('status', 'task', 'unfurl')),
+    org_id text,
+    task_id text,
+    url text,
+    user_id text,
+    fingerprint text,
+    created_at timestamptz NOT NULL,
+    active_at timestamptz NOT NULL,
+    PRIMARY KEY (team_id, channel, ts)
+  );
+  CREATE INDEX cards_run ON cards (run_id);
+  CREATE INDEX cards_active ON cards (active_at);
+  CREATE INDEX cards_created ON cards (created_at);
+  CREATE TABLE webhook_secrets (
+    org_id text PRIMARY KEY,
+    secret_hash text NOT NULL UNIQUE,
+    secret_sealed text NOT NULL,
+    team_id text NOT NULL,
+    user_id text,
+    created_at timestamptz NOT NULL,
+    last_arrived_at timestamptz
+  );
+  CREATE TABLE subscriptions (
+    team_id text NOT NULL,
+    channel text NOT NULL,
+    template_id text NOT NULL,
+    org_id text NOT NULL,
+    template_title text NOT NULL,
+    created_by text NOT NULL,
+    created_at timestamptz NOT NULL,
+    PRIMARY KEY (team_id, channel, template_id)
+  );
+  CREATE INDEX subscriptions_template ON subscriptions (org_id, template_id);
+  CREATE TABLE notification_settings (
+    team_id text NOT NULL,
+    user_id text NOT NULL,
+    dms_on boolean NOT NULL,
+    PRIMARY KEY (team_id, user_id)
+  )`,
 ];
 
 /**

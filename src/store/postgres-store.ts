@@ -1,5 +1,6 @@
 import pg from "pg";
 import { openToken, sealToken, TokenDecryptError, tokenAad } from "./crypto.ts";
+import { createPostgresLiveState } from "./postgres-live-state.ts";
 import { migratePostgres } from "./postgres-migrations.ts";
 import { createPostgresSharedState } from "./postgres-shared-state.ts";
 import type { SharedStore } from "./shared-state.ts";
@@ -103,6 +104,7 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Sha
 
   return {
     ...createPostgresSharedState(pool, key, now, ensureOpen),
+    ...createPostgresLiveState(pool, key, now, ensureOpen),
     async get(teamId, userId) {
       ensureOpen();
       const found = await pool.query<Row>(

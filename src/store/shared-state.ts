@@ -1,3 +1,4 @@
+import type { LiveState } from "./live-state.ts";
 import type { ConnectionStore } from "./store.ts";
 
 /**
@@ -27,8 +28,8 @@ export interface SharedState {
   takePending(kind: string, id: string): Promise<string | undefined>;
 }
 
-/** A store that keeps both connections and the shared state. */
-export interface SharedStore extends ConnectionStore, SharedState {}
+/** A store that keeps connections, the shared state and the live-card state. */
+export interface SharedStore extends ConnectionStore, SharedState, LiveState {}
 
 /** Longest accepted ttl: these are short-lived coordination records, not data. */
 export const MAX_TTL_MS = 30 * 24 * 60 * 60_000;

@@ -4,6 +4,7 @@ import { DatabaseSync, type SQLOutputValue } from "node:sqlite";
 import { openToken, sealToken, TokenDecryptError, tokenAad } from "./crypto.ts";
 import { migrate } from "./migrations.ts";
 import type { SharedStore } from "./shared-state.ts";
+import { createSqliteLiveState } from "./sqlite-live-state.ts";
 import { createSqliteSharedState } from "./sqlite-shared-state.ts";
 import { assertConnectionInput, type Connection, type StoreClockOptions } from "./store.ts";
 
@@ -125,6 +126,7 @@ export async function openSqliteStore(opts: SqliteStoreOptions): Promise<SharedS
 
   return {
     ...createSqliteSharedState(db, key, now, ensureOpen),
+    ...createSqliteLiveState(db, key, now, ensureOpen),
     async get(teamId, userId) {
       ensureOpen();
       return get(teamId, userId);

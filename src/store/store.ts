@@ -1,3 +1,4 @@
+import { createMemoryLiveState } from "./memory-live-state.ts";
 import { createMemorySharedState, type SharedStore } from "./shared-state.ts";
 
 /** One Slack user's own Tallyfy connection (their personal access token). */
@@ -75,6 +76,7 @@ export function createMemoryStore(opts: StoreClockOptions = {}): SharedStore {
 
   return {
     ...shared,
+    ...createMemoryLiveState(now, open),
     async get(teamId, userId) {
       open();
       const found = records.get(key(teamId, userId));

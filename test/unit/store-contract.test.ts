@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { CardInput } from "../../src/store/live-state.ts";
 import { openPostgresStore } from "../../src/store/postgres-store.ts";
 import type { SharedStore } from "../../src/store/shared-state.ts";
 import { openSqliteStore } from "../../src/store/sqlite-store.ts";
@@ -405,5 +406,151 @@ describe.each(backends)("SharedState contract: %s", (_name, backend) => {
       instances[i % 2]!.claim("k", MINUTE, `owner-${i}`),
     );
     expect((await Promise.all(attempts)).filter(Boolean)).toHaveLength(1);
+  });
+});
+
+const card = (over: Partial<CardInput> = {}): CardInput => ({
+  teamId: "T1",
+  channel: "C1",
+  ts: "1700000000.000100",
+  runId: "a".repeat(32),
+  kind: "status",
+  orgId: "org-1",
+  userId: "U1",
+  fingerprint: "f1",
+  ...over,
+});
+
+describe.each(backends)("LiveState contract: %s", (_name, backend) => {
+  const { state, another } = useStore(backend);
+
+  it("records a card once per message, keeping when it was first recorded", async () => {
+    const { store } = state;
+    await store.recordCard(card());
+    state.time += 5_000;
+    await store.recordCard(card({ fingerprint: "f2", kind: "task", taskId: "b".repeat(32) }));
+    await store.recordCard(card({ ts: "1700000000.000200", userId: null, orgId: null }));
+    const cards = await store.cardsForRun("a".repeat(32));
+    expect(cards).toHaveLength(2);
+    expect(cards[0]).toMatchObject({
+      channel: "C1",
+      ts: "1700000000.000100",
+      kind: "task",
+      taskId: "b".repeat(32),
+      fingerprint: "f2",
+      orgId: "org-1",
+      userId: "U1",
+      url: null,
+    });
+    expect(cards[0]?.createdAt.getTime()).toBe(Date.UTC(2025, 0, 1, 12, 0, 0));
+    expect(cards[0]?.activeAt.getTime()).toBe(Date.UTC(2025, 0, 1, 12, 0, 5));
+    expect(cards[1]).toMatchObject({ orgId: null, userId: null });
+    expect(await store.cardsForRun("c".repeat(32))).toEqual([]);
+  });
+
+  it("refuses a card without team, channel, ts or run, or of an unknown kind", async () => {
+    await expect(state.store.recordCard(card({ ts: "" }))).rejects.toThrow(/ts/);
+    await expect(state.store.recordCard(card({ kind: "other" as never }))).rejects.toThrow(/kind/);
+  });
+
+  it("touches, forgets and prunes cards", async () => {
+    const { store } = state;
+    await store.recordCard(card());
+    state.time += 60_000;
+    await store.recordCard(card({ ts: "2" }));
+    expect(await store.touchCard("T1", "C1", "1700000000.000100", "f9")).toBe(true);
+    expect(await store.touchCard("T1", "C1", "nope", "f9")).toBe(false);
+    expect((await store.cardsForRun("a".repeat(32)))[0]?.fingerprint).toBe("f9");
+    expect(await store.forgetCard("T1", "C1", "2")).toBe(true);
+    expect(await store.forgetCard("T1", "C1", "2")).toBe(false);
+    await store.recordCard(card({ ts: "3" }));
+    expect(await store.pruneCards(new Date(state.time))).toBe(1);
+    expect((await store.cardsForRun("a".repeat(32))).map((c) => c.ts)).toEqual(["3"]);
+  });
+
+  it("lists runs with live cards, most recently active first, within a limit", async () => {
+    const { store } = state;
+    for (let i = 0; i < 5; i++) {
+      state.time += 1_000;
+      await store.recordCard(card({ runId: String(i).repeat(32), ts: `t${i}` }));
+    }
+    await store.recordCard(card({ runId: "1".repeat(32), ts: "t1b" }));
+    state.time += 1_000;
+    await store.touchRun("0".repeat(32));
+    const runs = await store.liveRuns(3);
+    expect(runs.map((r) => r.runId[0])).toEqual(["0", "1", "4"]);
+    expect(runs[1]).toMatchObject({ cards: 2, orgId: "org-1", teamId: "T1", userId: "U1" });
+  });
+
+  it("keeps one webhook secret per organization, found by the secret, rotatable", async () => {
+    const { store } = state;
+    expect(await store.webhookBySecret("s1")).toBeUndefined();
+    const first = await store.putWebhookSecret({
+      orgId: "org-1",
+      secret: "s1",
+      teamId: "T1",
+      userId: "U1",
+    });
+    expect(first).toMatchObject({
+      orgId: "org-1",
+      secret: "s1",
+      userId: "U1",
+      lastArrivedAt: null,
+    });
+    expect((await store.webhookBySecret("s1"))?.orgId).toBe("org-1");
+    await store.markWebhookArrived("org-1", new Date(state.time + 5));
+    expect((await store.webhookSecretFor("org-1"))?.lastArrivedAt?.getTime()).toBe(state.time + 5);
+    await store.putWebhookSecret({ orgId: "org-1", secret: "s2", teamId: "T1", userId: null });
+    expect(await store.webhookBySecret("s1")).toBeUndefined();
+    expect(await store.webhookSecretFor("org-1")).toMatchObject({
+      secret: "s2",
+      userId: null,
+      lastArrivedAt: null,
+    });
+    expect(await store.webhookBySecret("S2")).toBeUndefined();
+  });
+
+  it("keeps subscriptions per channel and template", async () => {
+    const { store } = state;
+    const sub = {
+      teamId: "T1",
+      channel: "C1",
+      orgId: "org-1",
+      templateId: "t".repeat(32),
+      templateTitle: "Onboarding",
+      createdBy: "U1",
+    };
+    expect(await store.subscribe(sub)).toBe(true);
+    expect(await store.subscribe({ ...sub, templateTitle: "Onboarding v2" })).toBe(false);
+    state.time += 1;
+    expect(await store.subscribe({ ...sub, channel: "C2" })).toBe(true);
+    expect((await store.subscriptionsIn("T1", "C1")).map((s) => s.templateTitle)).toEqual([
+      "Onboarding v2",
+    ]);
+    expect((await store.subscribersOf("org-1", sub.templateId)).map((s) => s.channel)).toEqual([
+      "C1",
+      "C2",
+    ]);
+    expect(await store.unsubscribe("T1", "C1", sub.templateId)).toBe(true);
+    expect(await store.unsubscribe("T1", "C1", sub.templateId)).toBe(false);
+    expect(await store.subscriptionsIn("T1", "C1")).toEqual([]);
+  });
+
+  it("has DMs on until a person turns them off", async () => {
+    const { store } = state;
+    expect(await store.notificationsOn("T1", "U1")).toBe(true);
+    await store.setNotifications("T1", "U1", false);
+    expect(await store.notificationsOn("T1", "U1")).toBe(false);
+    expect(await store.notificationsOn("T1", "U2")).toBe(true);
+    await store.setNotifications("T1", "U1", true);
+    expect(await store.notificationsOn("T1", "U1")).toBe(true);
+  });
+
+  it("shares cards, secrets and subscriptions between instances", async () => {
+    const other = await another();
+    await state.store.recordCard(card());
+    await state.store.putWebhookSecret({ orgId: "o", secret: "x", teamId: "T1", userId: null });
+    expect(await other.cardsForRun("a".repeat(32))).toHaveLength(1);
+    expect((await other.webhookBySecret("x"))?.orgId).toBe("o");
   });
 });

@@ -72,11 +72,15 @@ describe.skipIf(!DATABASE_URL)("openPostgresStore", () => {
       [schema.name],
     );
     expect(tables.rows.map((r) => r.table_name)).toEqual([
+      "cards",
       "claims",
       "connections",
+      "notification_settings",
       "pending",
       "seen_keys",
+      "subscriptions",
       "tallyfy_schema_migrations",
+      "webhook_secrets",
     ]);
   });
 

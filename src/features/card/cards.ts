@@ -9,10 +9,18 @@ import type { WebClient } from "../../slack/web-client.ts";
 import { CardPostError } from "../../slack-api/card-post-error.ts";
 import type { TallyfyApi } from "../../tallyfy/api.ts";
 import type { Run } from "../../tallyfy/schemas.ts";
+import { fingerprint } from "../cards-registry/fingerprint.ts";
 
 export interface RenderedMessage {
   text: string;
   blocks: unknown[];
+  /** Records the card once posted, so webhooks and the reconcile loop keep it true. */
+  recordAt?: (where: {
+    teamId: string;
+    userId: string;
+    channel: string;
+    ts: string;
+  }) => Promise<void>;
 }
 
 export function runLink(bot: BotContext, orgId: string, runId: string): string {
@@ -63,7 +71,7 @@ export async function buildCard(
       : bot.identity.personFor(api, given.started_by),
     Promise.all(assigneeIds.map((id) => bot.identity.personFor(api, id))),
   ]);
-  return renderStatusCard(run, {
+  const card = renderStatusCard(run, {
     runUrl: runLink(bot, api.orgId, run.id),
     owner,
     startedBy: startedBy ?? owner,
@@ -72,20 +80,39 @@ export async function buildCard(
     now: bot.now(),
     ...extra,
   }) as RenderedMessage;
+  card.recordAt = (where) =>
+    bot.cards.record({
+      ...where,
+      runId: run.id,
+      kind: "status",
+      orgId: api.orgId,
+      fingerprint: fingerprint(given),
+    });
+  return card;
+}
+
+export interface PostCardOptions {
+  /** The slash command's response_url, where the bot can't post itself. */
+  fallback?: RespondFn | undefined;
+  /** A reply in this message's thread. */
+  threadTs?: string | undefined;
+  /** Who posted it: the card is recorded for live updates. */
+  by?: { teamId: string; userId: string } | undefined;
 }
 
 /**
  * Post a card visible to the channel. The bot joins public channels it is not in; where it
  * cannot post (private channels, DMs between people), the slash command's response_url can.
- * With `threadTs`, the card is a reply in that message's thread.
+ * With `threadTs`, the card is a reply in that message's thread; with `by`, the posted card
+ * is recorded so live updates keep it true.
  */
 export async function postCard(
   client: WebClient,
   channel: string,
   card: RenderedMessage,
-  fallback?: RespondFn,
-  threadTs?: string,
+  opts: PostCardOptions = {},
 ): Promise<{ channel: string; ts: string } | undefined> {
+  const { fallback, threadTs, by } = opts;
   const post = () =>
     client.chat.postMessage({
       channel,
@@ -94,16 +121,19 @@ export async function postCard(
       unfurl_links: false,
       ...(threadTs ? { thread_ts: threadTs } : {}),
     });
+  const posted = async (res: { channel?: string; ts?: string }) => {
+    const where = { channel: res.channel ?? channel, ts: res.ts ?? "" };
+    if (by && where.ts) await card.recordAt?.({ ...by, ...where });
+    return where;
+  };
   try {
-    const res = await post();
-    return { channel: res.channel ?? channel, ts: res.ts ?? "" };
+    return await posted(await post());
   } catch (error) {
     const code = slackErrorCode(error);
     if (code === "not_in_channel") {
       try {
         await client.conversations.join({ channel });
-        const res = await post();
-        return { channel: res.channel ?? channel, ts: res.ts ?? "" };
+        return await posted(await post());
       } catch {
         // private channel or no permission to join: fall through
       }

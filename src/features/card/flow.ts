@@ -29,7 +29,10 @@ export async function showCard(
   try {
     const run = await actor.api.runs.get(runId, { policy: bot.policies.background });
     const card = await buildCard(bot, actor.api, run);
-    await postCard(i.client, i.channelId, card, i.respond);
+    await postCard(i.client, i.channelId, card, {
+      fallback: i.respond,
+      by: { teamId: i.teamId, userId: i.userId },
+    });
   } catch (error) {
     await replyFailure(bot, i.respond, error, { ...i, actor, runRef: runId, what });
   }
@@ -45,7 +48,10 @@ export async function actAndPost(
 ): Promise<void> {
   try {
     const card = await actAndRender(bot, actor.api, kind, runId, i.userId);
-    await postCard(i.client, i.channelId, card, i.respond);
+    await postCard(i.client, i.channelId, card, {
+      fallback: i.respond,
+      by: { teamId: i.teamId, userId: i.userId },
+    });
   } catch (error) {
     await failed(bot, i, error, { ...i, actor, runRef: runId, what: kind });
   }

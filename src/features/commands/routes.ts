@@ -12,7 +12,10 @@ import { openEdit } from "../edit/flow.ts";
 import { helpMessage } from "../help/flow.ts";
 import { openLaunch } from "../launch/flow.ts";
 import { list } from "../list/flow.ts";
+import { notificationsCommand } from "../notifications/flow.ts";
+import { listSubscriptions, subscribe, unsubscribe } from "../subscriptions/flow.ts";
 import { tasksCommand } from "../tasks/list.ts";
+import { webhooksCommand } from "../webhooks/admin.ts";
 import { parseCommand, parseRunRef } from "./parse.ts";
 import type { Subcommand } from "./table.ts";
 
@@ -62,6 +65,11 @@ const ROUTES: Record<Subcommand, Route> = {
   connect: (bot, i) => connect(bot, i),
   disconnect: (bot, i) => disconnect(bot, i),
   whoami: (bot, i) => whoami(bot, i),
+  subscribe: asActor(subscribe),
+  unsubscribe: (bot, i, args) => unsubscribe(bot, i, args),
+  subscriptions: (bot, i) => listSubscriptions(bot, i),
+  webhooks: asActor(webhooksCommand),
+  notifications: (bot, i, args) => notificationsCommand(bot, i, args),
 };
 
 /**

@@ -219,7 +219,9 @@ async function redrawOrigin(
       const respond = bot.responseUrls.respondTo(origin.url);
       await redrawOrReplace(bot, i.client, { kind: "ephemeral", respond }, card, undefined);
     } else if (meta.channelId) {
-      await postCard(i.client, meta.channelId, card);
+      await postCard(i.client, meta.channelId, card, {
+        by: { teamId: i.teamId, userId: i.userId },
+      });
     }
   } catch (error) {
     bot.logger.warn("could not redraw the card after an edit", {

@@ -135,6 +135,7 @@ async function launch(bot: BotContext, form: FormSubmission<Meta>): Promise<Subm
   const channelId = values.values.channelId ?? meta.channelId ?? "";
   const shown = { name: run.name, runUrl: runLink(bot, api.orgId, run.id), channelId };
   if (!launched.first) return { view: launchedView(shown) };
+  bot.cards.launched({ teamId: i.teamId, api, run, userId: i.userId, channel: channelId });
   const responseUrl = form.body.response_urls?.find((r) => r.block_id === RUN_BLOCK.channel);
   // From a message shortcut: the card answers in that message's thread, if it stays there.
   const threadTs = channelId === meta.channelId ? meta.threadTs : undefined;
@@ -144,6 +145,7 @@ async function launch(bot: BotContext, form: FormSubmission<Meta>): Promise<Subm
       const where = {
         channelId,
         userId: i.userId,
+        teamId: i.teamId,
         responseUrl: responseUrl?.response_url,
         threadTs,
       };
@@ -210,11 +212,12 @@ async function postLaunchCard(
   where: {
     channelId: string;
     userId: string;
+    teamId: string;
     responseUrl: string | undefined;
     threadTs: string | undefined;
   },
 ): Promise<CardResult> {
-  const { channelId, userId, responseUrl, threadTs } = where;
+  const { channelId, userId, teamId, responseUrl, threadTs } = where;
   try {
     // Drawn from the launch's own answer: one Tallyfy request per launch. buildCard names the
     // tags from the cached tag list; the next task shows on the first Refresh.
@@ -222,7 +225,7 @@ async function postLaunchCard(
       lastAction: { text: actionLine("Launched", userId, bot.now()) },
     });
     const fallback = responseUrl ? bot.responseUrls.respondTo(responseUrl) : undefined;
-    await postCard(client, channelId, card, fallback, threadTs);
+    await postCard(client, channelId, card, { fallback, threadTs, by: { teamId, userId } });
     return { posted: true };
   } catch (error) {
     const code = slackErrorCode(error);
