@@ -95,6 +95,8 @@ export function createReconciler(deps: {
     await Promise.all(
       [...byOrg].map(async ([orgId, list]) => {
         for (const run of order(list, at)) {
+          // A shutdown waits for the read in hand, never for the rest of a round.
+          if (stopped) break;
           if (deps.requests.lastMinute(orgId) + maxRequestsFor(run) > deps.perMinute) continue;
           await check(run, orgId);
           checked++;
@@ -104,6 +106,7 @@ export function createReconciler(deps: {
     return checked;
   };
 
+  let stopped = false;
   const tick = () => {
     running ??= round().finally(() => {
       running = undefined;
@@ -123,6 +126,7 @@ export function createReconciler(deps: {
       timer.unref();
     },
     async stop() {
+      stopped = true;
       if (timer) clearInterval(timer);
       timer = undefined;
       await running?.catch(() => undefined);
