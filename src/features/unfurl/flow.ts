@@ -107,8 +107,10 @@ export async function unfurlLinks(bot: BotContext, client: WebClient, share: Lin
   if (shown.length === 0) return;
   if (!(await send(bot, client, share.target, { unfurls }))) return;
   for (const { link } of shown) {
-    recordUnfurl(bot, {
+    await recordUnfurl(bot, {
       teamId: share.teamId,
+      userId: share.userId,
+      orgId: actor.api.orgId,
       target: share.target,
       url: link.url,
       runId: link.runId,

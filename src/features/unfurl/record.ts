@@ -9,16 +9,31 @@ import type { UnfurlTarget } from "./flow.ts";
 
 export interface UnfurlRecord {
   teamId: string;
+  /** Who shared the link: their connection re-reads the run for a live update. */
+  userId: string;
+  orgId: string;
   target: UnfurlTarget;
   /** The exact URL the unfurl is keyed by. */
   url: string;
   runId: string;
 }
 
-/** The hook point for the card registry: every unfurl shown passes here once. */
-export function recordUnfurl(bot: BotContext, record: UnfurlRecord): void {
-  bot.logger.debug("unfurl shown", {
+/**
+ * Every unfurl shown in a posted message goes into the card registry, so webhooks and the
+ * reconcile loop refresh it like a card. A composer preview is not recorded: Slack sends the
+ * link again with the message's channel and ts once it is posted.
+ */
+export async function recordUnfurl(bot: BotContext, record: UnfurlRecord): Promise<void> {
+  const { target } = record;
+  if (target.kind !== "message") return;
+  await bot.cards.record({
+    teamId: record.teamId,
+    channel: target.channel,
+    ts: target.ts,
     runId: record.runId,
-    target: record.target.kind,
+    kind: "unfurl",
+    url: record.url,
+    orgId: record.orgId,
+    userId: record.userId,
   });
 }
