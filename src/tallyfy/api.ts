@@ -169,5 +169,7 @@ export interface Tallyfy {
   /** Cheap; share caches across calls but never across tokens. */
   forConnection(conn: TallyfyConnection): TallyfyApi;
   me: MeService;
+  /** Forgets every organization's learned rate-limit budget and blocks (tests reset Tallyfy). */
+  resetPacing(): void;
   close(): Promise<void>;
 }

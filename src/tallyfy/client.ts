@@ -269,6 +269,11 @@ export class TallyfyClient {
     return `${this.#origin}${this.#basePath}${path}${qs ? `?${qs}` : ""}`;
   }
 
+  /** Forgets what was learned about every organization's rate limit. */
+  resetPacing(): void {
+    this.#pacer.reset();
+  }
+
   /** Closes the connection pool this client created (a dispatcher passed in is left open). */
   async close(): Promise<void> {
     if (!this.#ownsDispatcher || this.#closed) return;

@@ -50,6 +50,7 @@ export function createTallyfy(opts: CreateTallyfyOptions): Tallyfy {
   return {
     forConnection: (conn) => createTallyfyApi({ client, conn, cache, secrets, logger, inflight }),
     me: createMeService(client),
+    resetPacing: () => client.resetPacing(),
     async close() {
       cache.clear();
       await client.close();

@@ -139,6 +139,18 @@ export class Pacer {
     });
   }
 
+  /** Forgets every org's budget; waiting requests start as if nothing were known. */
+  reset(): void {
+    const orgs = [...this.#orgs.values()];
+    this.#orgs.clear();
+    for (const b of orgs) {
+      clearTimeout(b.timer);
+      b.blockedUntil = 0;
+      b.remaining = null;
+      this.#pump(b);
+    }
+  }
+
   /** How many requests are held back for `org` (for tests and logs). */
   waiting(org: string): number {
     const b = this.#orgs.get(org);

@@ -28,7 +28,6 @@ export const TEST_BACKGROUND: CallPolicy = {
   attemptTimeoutMs: 3_000,
   budgetMs: 4_000,
   maxRetries: 2,
-  paceWaitMs: 60_000,
 };
 export const ENCRYPTION_KEY = Buffer.alloc(32, 42).toString("base64");
 
@@ -53,6 +52,8 @@ export interface HarnessOptions {
   sandboxLatencyMs?: number;
   /** Turns on the sandbox's per-organization rate limit. */
   sandboxRateLimit?: RateLimit;
+  /** The bot's post-ack call policy (TEST_BACKGROUND when absent). */
+  background?: CallPolicy;
   /** Tallyfy client options: pacing, and when the "pacing us" note is due. */
   tallyfy?: Pick<CreateTallyfyOptions, "pacing" | "pacingNoticeMs">;
   /** The bot's drain budget on stop (createBot's default when absent). */
@@ -90,10 +91,22 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     logger,
     tallyfy,
     store,
-    policies: { interactive: INTERACTIVE, background: TEST_BACKGROUND },
+    policies: { interactive: INTERACTIVE, background: opts.background ?? TEST_BACKGROUND },
     ...(opts.now ? { now: opts.now } : {}),
     ...(opts.drainMs !== undefined ? { drainMs: opts.drainMs } : {}),
   });
+  // A reset sandbox (or one whose injected faults, 429s included, are cleared) stops limiting
+  // the bot; the bot's pacer forgets the Retry-After it was told, or later tests would wait it out.
+  const resetSandbox = sandbox.reset.bind(sandbox);
+  const clearFaults = sandbox.clearFaults.bind(sandbox);
+  sandbox.reset = () => {
+    resetSandbox();
+    tallyfy.resetPacing();
+  };
+  sandbox.clearFaults = () => {
+    clearFaults();
+    tallyfy.resetPacing();
+  };
   const { port } = await bot.start(0);
   const driver = new SlackDriver({
     botUrl: `http://127.0.0.1:${port}/slack/events`,
