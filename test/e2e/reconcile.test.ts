@@ -19,7 +19,10 @@ let h: Harness;
 let clock = Date.UTC(2026, 0, 5, 9, 0, 0);
 
 beforeAll(async () => {
-  h = await startHarness({ now: () => new Date(clock) });
+  h = await startHarness({
+    now: () => new Date(clock),
+    env: { RECONCILE_REQUESTS_PER_MINUTE: String(BUDGET) },
+  });
 });
 afterAll(async () => {
   await h?.close();

@@ -79,6 +79,9 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     TALLYFY_ORG_ID: shared ? sandbox.orgId : undefined,
     TOKEN_ENCRYPTION_KEY: ENCRYPTION_KEY,
     PORT: "0",
+    // The reconcile loop re-reads runs with live cards in the background: off unless a test is
+    // about it, so its reads never take a fault a test set up for the request it makes.
+    RECONCILE_REQUESTS_PER_MINUTE: "0",
     ...opts.env,
   });
   const tallyfy = createTallyfy({ apiUrl: config.tallyfy.apiUrl, logger, ...opts.tallyfy });
