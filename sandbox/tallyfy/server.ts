@@ -16,6 +16,7 @@ import {
   sendJson,
   unauthenticated,
 } from "./http.ts";
+import { type RateLimit, RateMeter } from "./rate-limit.ts";
 import { matchRoute, runRoute } from "./routes.ts";
 import { createSeedState, SEED } from "./seed.ts";
 import { completeTask, findTask } from "./tasks.ts";
@@ -24,6 +25,7 @@ import { answerWebPage } from "./web.ts";
 import { createWebhookSender, type SandboxWebhooks } from "./webhooks.ts";
 
 export type { SandboxFault } from "./faults.ts";
+export type { RateLimit } from "./rate-limit.ts";
 export { SEED, SEED_TASKS } from "./seed.ts";
 export type * from "./types.ts";
 export type { SandboxWebhooks, SentWebhook } from "./webhooks.ts";
@@ -70,6 +72,14 @@ export interface TallyfySandbox {
   completeTask(taskId: string, userId?: number): boolean;
   /** Live data; mutate it to set up a scenario. */
   state: SandboxState;
+  /**
+   * Tallyfy's per-organization rate limit, off unless set: `requests` per fixed window of
+   * `windowMs` (Tallyfy: 100 a minute). Beyond it: 429 with Retry-After; every answer under
+   * /organizations/{org} carries X-RateLimit-Limit and X-RateLimit-Remaining.
+   */
+  rateLimit: RateLimit | undefined;
+  /** How many requests the rate limit refused with a 429. */
+  readonly throttled: number;
   /** Restores the seed, clears faults and requests. */
   reset(): void;
   close(): Promise<void>;
@@ -79,6 +89,7 @@ export interface SandboxOptions {
   port?: number;
   host?: string;
   latencyMs?: number;
+  rateLimit?: RateLimit;
 }
 
 const MALFORMED_BODY = '{"data":{"id":"3f2a9c';
@@ -90,6 +101,7 @@ export async function startTallyfySandbox(opts: SandboxOptions = {}): Promise<Ta
   const requests: RecordedRequest[] = [];
   const faults = new FaultList();
   let latencyMs = opts.latencyMs ?? 0;
+  const meter = new RateMeter(opts.rateLimit);
   let origin = "";
   const webhooks = createWebhookSender();
   /** Fires the webhooks for what a request (or a person in the web app) just changed. */
@@ -130,8 +142,24 @@ export async function startTallyfySandbox(opts: SandboxOptions = {}): Promise<Ta
       at: Date.now(),
     });
 
+    const metered = meter.take(path);
+    if (metered.over) {
+      if (latencyMs > 0) await sleep(latencyMs);
+      const message = "Too Many Attempts.";
+      sendJson(
+        res,
+        429,
+        { error: true, message },
+        { "X-Request-Id": randomUUID(), ...metered.headers },
+      );
+      return;
+    }
     const fault = faults.take(method, path);
-    const extra = { "X-Request-Id": randomUUID(), ...(fault ? faultHeaders(fault) : {}) };
+    const extra = {
+      "X-Request-Id": randomUUID(),
+      ...metered.headers,
+      ...(fault ? faultHeaders(fault) : {}),
+    };
     const wait = latencyMs + (fault?.latencyMs ?? 0);
     if (wait > 0) await sleep(wait);
     if (res.destroyed) return;
@@ -235,6 +263,15 @@ export async function startTallyfySandbox(opts: SandboxOptions = {}): Promise<Ta
     set latencyMs(ms: number) {
       latencyMs = Math.max(0, ms);
     },
+    get rateLimit() {
+      return meter.limit;
+    },
+    set rateLimit(limit: RateLimit | undefined) {
+      meter.limit = limit;
+    },
+    get throttled() {
+      return meter.throttled;
+    },
     state,
     webhooks,
     completeTask(taskId, userId = SEED.users.admin.id) {
@@ -256,6 +293,7 @@ export async function startTallyfySandbox(opts: SandboxOptions = {}): Promise<Ta
       webhooks.reset();
       faults.clear();
       requests.length = 0;
+      meter.reset();
     },
     close: () =>
       new Promise<void>((resolve, reject) => {

@@ -4,10 +4,9 @@
  */
 import type { ActionsBlock, Button, KnownBlock } from "@slack/types";
 import type { Task } from "../tallyfy/task-schemas.ts";
-import { label, mrkdwn, safeLine } from "./format.ts";
+import { mrkdwn, safeLine } from "./format.ts";
 import { mrkdwnLink, usableUrl } from "./links.ts";
-import { BUTTON_VALUE_MAX, encodeTaskRef, TASK_ACTION } from "./tasks/ids.ts";
-import { decisionButtons, dueText, refOf, taskTitle } from "./tasks/row.ts";
+import { decisionButtons, dueText, openTaskButton, taskTitle } from "./tasks/row.ts";
 
 export interface YourTurnContext {
   /** The process in Tallyfy (Open button and the process name's link). */
@@ -37,17 +36,8 @@ export function renderYourTurn(
     },
   ];
   const elements: Button[] = task.isCompleted ? [] : decisionButtons(task);
-  const url = usableUrl(ctx.runUrl);
-  const value = encodeTaskRef(refOf(task));
-  if (url && value.length <= BUTTON_VALUE_MAX) {
-    elements.push({
-      type: "button",
-      action_id: TASK_ACTION.open,
-      text: label("Open in Tallyfy"),
-      url,
-      value,
-    });
-  }
+  const open = openTaskButton(task, ctx.runUrl);
+  if (open) elements.push(open);
   if (elements.length) blocks.push({ type: "actions", elements } satisfies ActionsBlock);
   const card = cardLine(ctx.cardLink);
   if (card) blocks.push({ type: "context", elements: [mrkdwn(card)] });

@@ -1,66 +1,20 @@
 import type pg from "pg";
-import { openToken, sealToken } from "./crypto.ts";
+import { sealToken } from "./crypto.ts";
 import {
-  assertCardInput,
-  assertSecretInput,
-  type CardKind,
-  type CardRecord,
-  type LiveState,
-  type Subscription,
-  type WebhookSecret,
-} from "./live-state.ts";
+  cardFromRow,
+  cardValues,
+  type LiveRow,
+  liveRunFromRow,
+  subscriptionFromRow,
+  webhookAad,
+  webhookSecretFromRow,
+} from "./live-rows.ts";
+import { assertCardInput, assertSecretInput, type LiveState } from "./live-state.ts";
 import { secretHash } from "./memory-live-state.ts";
-import { webhookAad } from "./sqlite-live-state.ts";
 
-interface CardRow {
-  team_id: string;
-  channel: string;
-  ts: string;
-  run_id: string;
-  kind: string;
-  org_id: string | null;
-  task_id: string | null;
-  url: string | null;
-  user_id: string | null;
-  fingerprint: string | null;
-  created_at: Date;
-  active_at: Date;
-}
-
-const toCard = (r: CardRow): CardRecord => ({
-  teamId: r.team_id,
-  channel: r.channel,
-  ts: r.ts,
-  runId: r.run_id,
-  kind: r.kind as CardKind,
-  orgId: r.org_id,
-  taskId: r.task_id,
-  url: r.url,
-  userId: r.user_id,
-  fingerprint: r.fingerprint,
-  createdAt: r.created_at,
-  activeAt: r.active_at,
-});
-
-interface SubRow {
-  team_id: string;
-  channel: string;
-  org_id: string;
-  template_id: string;
-  template_title: string;
-  created_by: string;
-  created_at: Date;
-}
-
-const toSub = (r: SubRow): Subscription => ({
-  teamId: r.team_id,
-  channel: r.channel,
-  orgId: r.org_id,
-  templateId: r.template_id,
-  templateTitle: r.template_title,
-  createdBy: r.created_by,
-  createdAt: r.created_at,
-});
+const time = (v: unknown) => v as Date;
+const toCard = (row: LiveRow) => cardFromRow(row, time);
+const toSub = (row: LiveRow) => subscriptionFromRow(row, time);
 
 /** Live-card state in Postgres (migration 3), shared by every instance. */
 export function createPostgresLiveState(
@@ -73,21 +27,7 @@ export function createPostgresLiveState(
     ensureOpen();
     return pool.query<R>(sql, params);
   };
-  const toSecret = (r: {
-    org_id: string;
-    secret_sealed: string;
-    team_id: string;
-    user_id: string | null;
-    created_at: Date;
-    last_arrived_at: Date | null;
-  }): WebhookSecret => ({
-    orgId: r.org_id,
-    secret: openToken(key, r.secret_sealed, webhookAad(r.org_id)),
-    teamId: r.team_id,
-    userId: r.user_id,
-    createdAt: r.created_at,
-    lastArrivedAt: r.last_arrived_at,
-  });
+  const toSecret = (row: LiveRow) => webhookSecretFromRow(row, time, key);
 
   return {
     async recordCard(c) {
@@ -101,23 +41,11 @@ export function createPostgresLiveState(
            kind = excluded.kind, org_id = excluded.org_id, task_id = excluded.task_id,
            url = excluded.url, user_id = excluded.user_id, fingerprint = excluded.fingerprint,
            active_at = excluded.active_at`,
-        [
-          c.teamId,
-          c.channel,
-          c.ts,
-          c.runId,
-          c.kind,
-          c.orgId ?? null,
-          c.taskId ?? null,
-          c.url ?? null,
-          c.userId ?? null,
-          c.fingerprint ?? null,
-          now(),
-        ],
+        [...cardValues(c), now()],
       );
     },
     async cardsForRun(runId) {
-      const r = await query<CardRow>(
+      const r = await query<LiveRow>(
         "SELECT * FROM cards WHERE run_id = $1 ORDER BY created_at, channel, ts",
         [runId],
       );
@@ -146,33 +74,19 @@ export function createPostgresLiveState(
       return r.rowCount ?? 0;
     },
     async liveRuns(limit) {
-      const r = await query<{
-        run_id: string;
-        org_id: string | null;
-        team_id: string;
-        user_id: string | null;
-        active_at: Date;
-        n: string;
-      }>(
+      const r = await query<LiveRow>(
         `SELECT run_id, max(org_id) AS org_id, min(team_id) AS team_id, max(user_id) AS user_id,
            max(active_at) AS active_at, count(*) AS n
          FROM cards GROUP BY run_id ORDER BY max(active_at) DESC, run_id LIMIT $1`,
         [limit],
       );
-      return r.rows.map((row) => ({
-        runId: row.run_id,
-        orgId: row.org_id,
-        teamId: row.team_id,
-        userId: row.user_id,
-        activeAt: row.active_at,
-        cards: Number(row.n),
-      }));
+      return r.rows.map((row) => liveRunFromRow(row, time));
     },
 
     async putWebhookSecret(input) {
       ensureOpen();
       assertSecretInput(input);
-      const r = await query<Parameters<typeof toSecret>[0]>(
+      const r = await query<LiveRow>(
         `INSERT INTO webhook_secrets (org_id, secret_hash, secret_sealed, team_id, user_id,
            created_at, last_arrived_at) VALUES ($1, $2, $3, $4, $5, $6, NULL)
          ON CONFLICT (org_id) DO UPDATE SET secret_hash = excluded.secret_hash,
@@ -193,17 +107,13 @@ export function createPostgresLiveState(
       return toSecret(row);
     },
     async webhookSecretFor(orgId) {
-      const r = await query<Parameters<typeof toSecret>[0]>(
-        "SELECT * FROM webhook_secrets WHERE org_id = $1",
-        [orgId],
-      );
+      const r = await query<LiveRow>("SELECT * FROM webhook_secrets WHERE org_id = $1", [orgId]);
       return r.rows[0] ? toSecret(r.rows[0]) : undefined;
     },
     async webhookBySecret(secret) {
-      const r = await query<Parameters<typeof toSecret>[0]>(
-        "SELECT * FROM webhook_secrets WHERE secret_hash = $1",
-        [secretHash(secret)],
-      );
+      const r = await query<LiveRow>("SELECT * FROM webhook_secrets WHERE secret_hash = $1", [
+        secretHash(secret),
+      ]);
       return r.rows[0] ? toSecret(r.rows[0]) : undefined;
     },
     async markWebhookArrived(orgId, at) {
@@ -229,14 +139,14 @@ export function createPostgresLiveState(
       return (r.rowCount ?? 0) > 0;
     },
     async subscriptionsIn(teamId, channel) {
-      const r = await query<SubRow>(
+      const r = await query<LiveRow>(
         "SELECT * FROM subscriptions WHERE team_id = $1 AND channel = $2 ORDER BY created_at, template_id",
         [teamId, channel],
       );
       return r.rows.map(toSub);
     },
     async subscribersOf(orgId, templateId) {
-      const r = await query<SubRow>(
+      const r = await query<LiveRow>(
         "SELECT * FROM subscriptions WHERE org_id = $1 AND template_id = $2 ORDER BY created_at, channel",
         [orgId, templateId],
       );

@@ -1,8 +1,9 @@
 import type pg from "pg";
 import { openToken, sealToken } from "./crypto.ts";
 import {
-  assertKeyPart,
-  assertTtl,
+  assertClaimArgs,
+  assertPendingArgs,
+  assertSeenArgs,
   createSweepPacer,
   pendingAad,
   type SharedState,
@@ -39,9 +40,7 @@ export function createPostgresSharedState(
   return {
     async claim(k, ttlMs, owner) {
       ensureOpen();
-      assertKeyPart("key", k);
-      assertKeyPart("owner", owner);
-      assertTtl(ttlMs);
+      assertClaimArgs(k, ttlMs, owner);
       await sweep();
       const at = now();
       const won = await pool.query(
@@ -71,8 +70,7 @@ export function createPostgresSharedState(
     },
     async seenOnce(k, ttlMs) {
       ensureOpen();
-      assertKeyPart("key", k);
-      assertTtl(ttlMs);
+      assertSeenArgs(k, ttlMs);
       await sweep();
       const at = now();
       const first = await pool.query(
@@ -86,9 +84,7 @@ export function createPostgresSharedState(
     },
     async putPending(kind, id, value, ttlMs) {
       ensureOpen();
-      assertKeyPart("kind", kind);
-      assertKeyPart("id", id);
-      assertTtl(ttlMs);
+      assertPendingArgs(kind, id, ttlMs);
       await sweep();
       await pool.query(
         `INSERT INTO pending (kind, id, value_sealed, expires_at) VALUES ($1, $2, $3, $4)

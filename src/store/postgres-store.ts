@@ -1,11 +1,16 @@
 import pg from "pg";
-import { openToken, sealToken, TokenDecryptError, tokenAad } from "./crypto.ts";
+import { openToken, TokenDecryptError, tokenAad } from "./crypto.ts";
 import { createPostgresLiveState } from "./postgres-live-state.ts";
 import { migratePostgres } from "./postgres-migrations.ts";
 import { createPostgresSharedState } from "./postgres-shared-state.ts";
 import type { SharedStore } from "./shared-state.ts";
 import { StoreKeyError } from "./sqlite-store.ts";
-import { assertConnectionInput, type Connection, type StoreClockOptions } from "./store.ts";
+import {
+  assertConnectionInput,
+  type Connection,
+  connectionValues,
+  type StoreClockOptions,
+} from "./store.ts";
 
 export interface PostgresStoreOptions extends StoreClockOptions {
   /** postgres://user:password@host:port/database (DATABASE_URL). */
@@ -127,18 +132,7 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Sha
            tallyfy_email = excluded.tallyfy_email, tallyfy_name = excluded.tallyfy_name,
            status = excluded.status, updated_at = excluded.updated_at
          RETURNING *`,
-        [
-          c.teamId,
-          c.userId,
-          sealToken(key, c.token, tokenAad(c.teamId, c.userId)),
-          c.orgId,
-          c.orgName,
-          c.tallyfyUserId,
-          c.tallyfyEmail,
-          c.tallyfyName,
-          c.status ?? "ok",
-          at,
-        ],
+        [...connectionValues(key, c), at],
       );
       const row = saved.rows[0];
       if (!row) throw new Error("Connection was not saved");

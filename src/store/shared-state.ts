@@ -49,6 +49,24 @@ export function assertKeyPart(name: string, value: string): void {
   }
 }
 
+/** The argument checks of claim, seenOnce and putPending: every store rejects the same input. */
+export function assertClaimArgs(key: string, ttlMs: number, owner: string): void {
+  assertKeyPart("key", key);
+  assertKeyPart("owner", owner);
+  assertTtl(ttlMs);
+}
+
+export function assertSeenArgs(key: string, ttlMs: number): void {
+  assertKeyPart("key", key);
+  assertTtl(ttlMs);
+}
+
+export function assertPendingArgs(kind: string, id: string, ttlMs: number): void {
+  assertKeyPart("kind", kind);
+  assertKeyPart("id", id);
+  assertTtl(ttlMs);
+}
+
 /** The AAD of a sealed pending value: it opens only under the kind and id it was put under. */
 export function pendingAad(kind: string, id: string): string {
   return `pending\u0000${kind}\u0000${id}`;
@@ -90,9 +108,7 @@ export function createMemorySharedState(
   return {
     async claim(key, ttlMs, owner) {
       ensureOpen();
-      assertKeyPart("key", key);
-      assertKeyPart("owner", owner);
-      assertTtl(ttlMs);
+      assertClaimArgs(key, ttlMs, owner);
       sweep();
       const held = claims.get(key);
       if (held && held.expiresAt > t()) return false;
@@ -118,8 +134,7 @@ export function createMemorySharedState(
     },
     async seenOnce(key, ttlMs) {
       ensureOpen();
-      assertKeyPart("key", key);
-      assertTtl(ttlMs);
+      assertSeenArgs(key, ttlMs);
       sweep();
       const until = seen.get(key);
       if (until !== undefined && until > t()) return false;
@@ -128,9 +143,7 @@ export function createMemorySharedState(
     },
     async putPending(kind, id, value, ttlMs) {
       ensureOpen();
-      assertKeyPart("kind", kind);
-      assertKeyPart("id", id);
-      assertTtl(ttlMs);
+      assertPendingArgs(kind, id, ttlMs);
       sweep();
       pending.set(pendingKey(kind, id), { value, expiresAt: t() + ttlMs });
     },

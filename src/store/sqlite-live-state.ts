@@ -1,39 +1,21 @@
 import type { DatabaseSync, SQLOutputValue } from "node:sqlite";
-import { openToken, sealToken } from "./crypto.ts";
+import { sealToken } from "./crypto.ts";
 import {
-  assertCardInput,
-  assertSecretInput,
-  type CardKind,
-  type CardRecord,
-  type LiveState,
-  type Subscription,
-  type WebhookSecret,
-} from "./live-state.ts";
+  cardFromRow,
+  cardValues,
+  liveRunFromRow,
+  subscriptionFromRow,
+  webhookAad,
+  webhookSecretFromRow,
+} from "./live-rows.ts";
+import { assertCardInput, assertSecretInput, type LiveState } from "./live-state.ts";
 import { secretHash } from "./memory-live-state.ts";
 
 type Row = Record<string, SQLOutputValue>;
-const str = (v: SQLOutputValue | undefined) => (typeof v === "string" ? v : null);
 const ms = (v: SQLOutputValue | undefined) =>
   typeof v === "number" || typeof v === "bigint" ? Number(v) : 0;
-/** The AAD a webhook secret is sealed with: it opens only as that organization's. */
-export const webhookAad = (orgId: string) => `webhook\u0000${orgId}`;
-
-export function toCard(row: Row): CardRecord {
-  return {
-    teamId: String(row.team_id),
-    channel: String(row.channel),
-    ts: String(row.ts),
-    runId: String(row.run_id),
-    kind: String(row.kind) as CardKind,
-    orgId: str(row.org_id),
-    taskId: str(row.task_id),
-    url: str(row.url),
-    userId: str(row.user_id),
-    fingerprint: str(row.fingerprint),
-    createdAt: new Date(ms(row.created_at)),
-    activeAt: new Date(ms(row.active_at)),
-  };
-}
+const time = (v: unknown) => new Date(ms(v as SQLOutputValue));
+const toCard = (row: Row) => cardFromRow(row, time);
 
 /** Live-card state in the SQLite file (migration 3); webhook secrets sealed with the key. */
 export function createSqliteLiveState(
@@ -92,23 +74,8 @@ export function createSqliteLiveState(
     INSERT INTO notification_settings (team_id, user_id, dms_on) VALUES (?, ?, ?)
     ON CONFLICT (team_id, user_id) DO UPDATE SET dms_on = excluded.dms_on`);
 
-  const toSecret = (row: Row): WebhookSecret => ({
-    orgId: String(row.org_id),
-    secret: openToken(key, String(row.secret_sealed), webhookAad(String(row.org_id))),
-    teamId: String(row.team_id),
-    userId: str(row.user_id),
-    createdAt: new Date(ms(row.created_at)),
-    lastArrivedAt: row.last_arrived_at == null ? null : new Date(ms(row.last_arrived_at)),
-  });
-  const toSub = (row: Row): Subscription => ({
-    teamId: String(row.team_id),
-    channel: String(row.channel),
-    orgId: String(row.org_id),
-    templateId: String(row.template_id),
-    templateTitle: String(row.template_title),
-    createdBy: String(row.created_by),
-    createdAt: new Date(ms(row.created_at)),
-  });
+  const toSecret = (row: Row) => webhookSecretFromRow(row, time, key);
+  const toSub = (row: Row) => subscriptionFromRow(row, time);
   const t = () => now().getTime();
 
   return {
@@ -116,20 +83,7 @@ export function createSqliteLiveState(
       ensureOpen();
       assertCardInput(c);
       const at = t();
-      upsertCard.run(
-        c.teamId,
-        c.channel,
-        c.ts,
-        c.runId,
-        c.kind,
-        c.orgId ?? null,
-        c.taskId ?? null,
-        c.url ?? null,
-        c.userId ?? null,
-        c.fingerprint ?? null,
-        at,
-        at,
-      );
+      upsertCard.run(...cardValues(c), at, at);
     },
     async cardsForRun(runId) {
       ensureOpen();
@@ -153,14 +107,7 @@ export function createSqliteLiveState(
     },
     async liveRuns(limit) {
       ensureOpen();
-      return live.all(limit).map((row) => ({
-        runId: String(row.run_id),
-        orgId: str(row.org_id),
-        teamId: String(row.team_id),
-        userId: str(row.user_id),
-        activeAt: new Date(ms(row.active_at)),
-        cards: ms(row.n),
-      }));
+      return live.all(limit).map((row) => liveRunFromRow(row, time));
     },
 
     async putWebhookSecret(input) {

@@ -1,8 +1,9 @@
 import type { DatabaseSync } from "node:sqlite";
 import { openToken, sealToken } from "./crypto.ts";
 import {
-  assertKeyPart,
-  assertTtl,
+  assertClaimArgs,
+  assertPendingArgs,
+  assertSeenArgs,
   createSweepPacer,
   pendingAad,
   type SharedState,
@@ -59,9 +60,7 @@ export function createSqliteSharedState(
   return {
     async claim(k, ttlMs, owner) {
       ensureOpen();
-      assertKeyPart("key", k);
-      assertKeyPart("owner", owner);
-      assertTtl(ttlMs);
+      assertClaimArgs(k, ttlMs, owner);
       sweep();
       const at = t();
       return claim.get(k, owner, at + ttlMs, at) !== undefined;
@@ -78,17 +77,14 @@ export function createSqliteSharedState(
     },
     async seenOnce(k, ttlMs) {
       ensureOpen();
-      assertKeyPart("key", k);
-      assertTtl(ttlMs);
+      assertSeenArgs(k, ttlMs);
       sweep();
       const at = t();
       return seen.get(k, at + ttlMs, at) !== undefined;
     },
     async putPending(kind, id, value, ttlMs) {
       ensureOpen();
-      assertKeyPart("kind", kind);
-      assertKeyPart("id", id);
-      assertTtl(ttlMs);
+      assertPendingArgs(kind, id, ttlMs);
       sweep();
       put.run(kind, id, sealToken(key, value, pendingAad(kind, id)), t() + ttlMs);
     },

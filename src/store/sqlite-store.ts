@@ -1,12 +1,17 @@
 import { chmodSync, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { DatabaseSync, type SQLOutputValue } from "node:sqlite";
-import { openToken, sealToken, TokenDecryptError, tokenAad } from "./crypto.ts";
+import { openToken, TokenDecryptError, tokenAad } from "./crypto.ts";
 import { migrate } from "./migrations.ts";
 import type { SharedStore } from "./shared-state.ts";
 import { createSqliteLiveState } from "./sqlite-live-state.ts";
 import { createSqliteSharedState } from "./sqlite-shared-state.ts";
-import { assertConnectionInput, type Connection, type StoreClockOptions } from "./store.ts";
+import {
+  assertConnectionInput,
+  type Connection,
+  connectionValues,
+  type StoreClockOptions,
+} from "./store.ts";
 
 export const DEFAULT_DB_FILE = "connections.sqlite";
 
@@ -135,19 +140,7 @@ export async function openSqliteStore(opts: SqliteStoreOptions): Promise<SharedS
       ensureOpen();
       assertConnectionInput(c);
       const at = now().getTime();
-      upsert.run(
-        c.teamId,
-        c.userId,
-        sealToken(key, c.token, tokenAad(c.teamId, c.userId)),
-        c.orgId,
-        c.orgName,
-        c.tallyfyUserId,
-        c.tallyfyEmail,
-        c.tallyfyName,
-        c.status ?? "ok",
-        at,
-        at,
-      );
+      upsert.run(...connectionValues(key, c), at, at);
       const stored = get(c.teamId, c.userId);
       if (!stored) throw new Error("Connection was not saved");
       return stored;

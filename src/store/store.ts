@@ -1,3 +1,4 @@
+import { sealToken, tokenAad } from "./crypto.ts";
 import { createMemoryLiveState } from "./memory-live-state.ts";
 import { createMemorySharedState, type SharedStore } from "./shared-state.ts";
 
@@ -55,6 +56,19 @@ export function assertConnectionInput(c: ConnectionInput): void {
     throw new TypeError(`Connection status must be "ok" or "invalid"`);
   }
 }
+
+/** The values of a connection upsert, in column order (team_id … status), token sealed. */
+export const connectionValues = (sealKey: Buffer, c: ConnectionInput) => [
+  c.teamId,
+  c.userId,
+  sealToken(sealKey, c.token, tokenAad(c.teamId, c.userId)),
+  c.orgId,
+  c.orgName,
+  c.tallyfyUserId,
+  c.tallyfyEmail,
+  c.tallyfyName,
+  c.status ?? "ok",
+];
 
 const key = (teamId: string, userId: string) => `${teamId}\u0000${userId}`;
 

@@ -2,6 +2,8 @@
  * The Tallyfy service layer's public shape. Callers (Slack listeners) see only these
  * interfaces and the error family in errors.ts; never raw HTTP.
  */
+
+import type { Priority } from "./pacing.ts";
 import type {
   Organization,
   Page,
@@ -21,16 +23,35 @@ export interface CallPolicy {
   budgetMs: number;
   /** Most retries after the first attempt. */
   maxRetries: number;
+  /**
+   * How long the call may wait for its organization's rate-limit budget (pacing.ts), on top of
+   * `budgetMs`. Unset: waiting counts against `budgetMs` like everything else.
+   */
+  paceWaitMs?: number;
 }
 
 /** Inside a Slack interaction: everything must fit well inside 3 s. */
 export const INTERACTIVE: CallPolicy = { attemptTimeoutMs: 2_200, budgetMs: 2_500, maxRetries: 2 };
 /** After the ack (respond/views.update): more patience, still bounded. */
-export const BACKGROUND: CallPolicy = { attemptTimeoutMs: 10_000, budgetMs: 30_000, maxRetries: 4 };
+/** At 100 requests a minute, five minutes of pacing drains a burst of ~500 commands. */
+export const BACKGROUND: CallPolicy = {
+  attemptTimeoutMs: 10_000,
+  budgetMs: 30_000,
+  maxRetries: 4,
+  paceWaitMs: 300_000,
+};
 
 export interface CallOptions {
   policy?: CallPolicy;
   signal?: AbortSignal;
+  /**
+   * Who waits for the answer: a person ("interactive", the default: commands, clicks, modals)
+   * or nobody in particular ("background": webhook fan-out, reconcile, Home refresh). When the
+   * organization's budget is short, interactive calls start first.
+   */
+  priority?: Priority;
+  /** Called once if the call has waited for the organization's budget past the client's notice time. */
+  onPaced?: () => void;
 }
 
 /** Whose rights a call uses: a personal access token and the organization to act in. */
@@ -148,5 +169,7 @@ export interface Tallyfy {
   /** Cheap; share caches across calls but never across tokens. */
   forConnection(conn: TallyfyConnection): TallyfyApi;
   me: MeService;
+  /** Forgets every organization's learned rate-limit budget and blocks (tests reset Tallyfy). */
+  resetPacing(): void;
   close(): Promise<void>;
 }

@@ -2,12 +2,21 @@
  * The one HTTP client for Tallyfy: keep-alive connections (undici), per-call timeouts and a
  * total budget, retries that never risk applying a change twice, and every failure mapped
  * into the TallyfyError family. Tokens never reach a log line or an error message.
+ *
+ * Two things keep the request count down (issue 18, measures 2 and 3):
+ * - Identical GETs in flight at once (same token, same URL, same schema) share one request:
+ *   200 people showing one run's card make one read, not 200. Never across tokens: the key
+ *   starts with the token's fingerprint, so one token's answer never reaches another.
+ * - Every attempt first asks the per-organization Pacer (pacing.ts) for a slot, so a burst
+ *   waits for Tallyfy's budget instead of collecting 429s.
  */
 import { Agent, type Dispatcher, request as undiciRequest } from "undici";
 import type { z } from "zod";
 import { type Logger, type Secrets, silentLogger } from "../log.ts";
 import { BACKGROUND, type CallOptions, type CallPolicy } from "./api.ts";
+import { tokenFingerprint } from "./cache.ts";
 import { assertSafePath } from "./ids.ts";
+import { budgetKey, Pacer, type PacerOptions, parseRemaining } from "./pacing.ts";
 import {
   errorFromResponse,
   networkError,
@@ -15,7 +24,7 @@ import {
   type ResponseFailure,
   readBody,
 } from "./responses.ts";
-import { retryableStatus, retryDelay, sleep } from "./retry.ts";
+import { MIN_ATTEMPT_MS, retryableStatus, retryDelay, sleep } from "./retry.ts";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "DELETE";
 export type QueryValue = string | number | boolean | undefined;
@@ -40,10 +49,25 @@ export interface TallyfyClientOptions {
   random?: () => number;
   /** Scrubbed from anything Tallyfy echoes back. Default: the logger's. */
   secrets?: Secrets;
+  /** How the per-organization budget is paced (tests shorten things). */
+  pacing?: PacerOptions;
+  /** A call held this long by pacing calls its `onPaced` (the "pacing us" note). Default 5 s. */
+  pacingNoticeMs?: number;
 }
 
-/** What one attempt ended in: a value, or how it failed. */
-type AttemptResult<T> = { ok: true; value: T } | ({ ok: false } & ResponseFailure);
+/** What one attempt ended in: a value, or how it failed; and the budget Tallyfy reported. */
+type AttemptResult<T> = ({ ok: true; value: T } | ({ ok: false } & ResponseFailure)) & {
+  remaining?: number | undefined;
+};
+
+/** A GET being sent for several callers. */
+interface SharedGet {
+  schema: z.ZodType;
+  promise: Promise<unknown>;
+  /** The callers' onPaced, told once the shared call has been held by pacing. */
+  onPaced: Set<() => void>;
+  paced: boolean;
+}
 
 export class TallyfyClient {
   readonly #origin: string;
@@ -54,6 +78,9 @@ export class TallyfyClient {
   readonly #userAgent: string;
   readonly #random: () => number;
   readonly #secrets: Secrets;
+  readonly #pacer: Pacer;
+  readonly #pacingNoticeMs: number;
+  readonly #gets = new Map<string, SharedGet>();
   #closed = false;
 
   constructor(opts: TallyfyClientOptions) {
@@ -63,11 +90,13 @@ export class TallyfyClient {
     this.#ownsDispatcher = !opts.dispatcher;
     this.#dispatcher =
       opts.dispatcher ??
-      new Agent({ keepAliveTimeout: 4_000, keepAliveMaxTimeout: 30_000, connections: 32 });
+      new Agent({ keepAliveTimeout: 4_000, keepAliveMaxTimeout: 30_000, connections: 128 });
     this.#logger = opts.logger ?? silentLogger;
     this.#userAgent = opts.userAgent ?? "tallyfy-for-slack";
     this.#random = opts.random ?? Math.random;
     this.#secrets = opts.secrets ?? this.#logger.secrets;
+    this.#pacer = new Pacer(opts.pacing);
+    this.#pacingNoticeMs = opts.pacingNoticeMs ?? 5_000;
   }
 
   /** The registry this client scrubs Tallyfy's answers with (shared with its services). */
@@ -80,18 +109,92 @@ export class TallyfyClient {
     req: TallyfyRequest<S>,
     opts: CallOptions = {},
   ): Promise<z.output<S>> {
-    const policy: CallPolicy = opts.policy ?? BACKGROUND;
-    const deadline = performance.now() + policy.budgetMs;
+    if (req.method !== "GET") return this.#send(conn, req, opts);
     const path = req.path.split("?")[0] ?? req.path;
     assertSafePath(path);
+    const key = `${tokenFingerprint(conn.token)} ${this.#url(path, req.query)}`;
+    let shared = this.#gets.get(key);
+    if (!shared || shared.schema !== req.schema) {
+      const entry: SharedGet = {
+        schema: req.schema,
+        promise: Promise.resolve(),
+        onPaced: new Set(),
+        paced: false,
+      };
+      const { signal: _own, onPaced: _note, ...rest } = opts;
+      // The shared call runs without any one caller's signal; each caller stops waiting on its own.
+      const onPaced = () => {
+        entry.paced = true;
+        for (const note of entry.onPaced) note();
+      };
+      entry.promise = this.#send(conn, req, { ...rest, onPaced }).finally(() => {
+        if (this.#gets.get(key) === entry) this.#gets.delete(key);
+      });
+      entry.promise.catch(() => {}); // answered to each caller through its own chain
+      // A second caller with another schema sends its own request and is not shared.
+      if (!shared) this.#gets.set(key, entry);
+      shared = entry;
+    }
+    if (opts.onPaced) {
+      if (shared.paced) opts.onPaced();
+      else shared.onPaced.add(opts.onPaced);
+    }
+    return untilAborted(shared.promise as Promise<z.output<S>>, opts.signal);
+  }
+
+  async #send<S extends z.ZodType>(
+    conn: { token: string },
+    req: TallyfyRequest<S>,
+    opts: CallOptions,
+  ): Promise<z.output<S>> {
+    const policy: CallPolicy = opts.policy ?? BACKGROUND;
+    let deadline = performance.now() + policy.budgetMs;
+    const path = req.path.split("?")[0] ?? req.path;
+    assertSafePath(path);
+    const org = budgetKey(path, tokenFingerprint(conn.token));
+    let paceWaitLeft = policy.paceWaitMs;
+    let noted = false;
+    const onHeld = () => {
+      if (noted) return;
+      noted = true;
+      opts.onPaced?.();
+    };
 
     for (let attempt = 1; ; attempt++) {
       opts.signal?.throwIfAborted();
+      const permit = await this.#pacer.acquire(org, {
+        priority: opts.priority ?? "interactive",
+        maxWaitMs: paceWaitLeft ?? Math.max(0, deadline - performance.now() - MIN_ATTEMPT_MS),
+        signal: opts.signal,
+        onHeld,
+        noticeMs: this.#pacingNoticeMs,
+      });
+      // Waiting for the budget is not the call's time when the policy allows for it apart.
+      if (paceWaitLeft !== undefined) {
+        paceWaitLeft = Math.max(0, paceWaitLeft - permit.waitedMs);
+        deadline += permit.waitedMs;
+      }
       const remaining = deadline - performance.now();
       const timeoutMs = Math.max(1, Math.min(policy.attemptTimeoutMs, remaining));
-      const result = await this.#attempt(conn, req, path, attempt, timeoutMs, opts.signal);
+      let result: AttemptResult<z.output<S>>;
+      try {
+        result = await this.#attempt(conn, req, path, attempt, timeoutMs, opts.signal);
+      } catch (error) {
+        permit.done({});
+        throw error;
+      }
+      permit.done(
+        !result.ok && result.outcome === 429
+          ? { retryAfterMs: result.retryAfterMs ?? null }
+          : { remaining: result.remaining },
+      );
       if (result.ok) return result.value;
       if (!retryableStatus(req.method, result.outcome)) throw result.error;
+      // A 429 blocked the org in the pacer until its Retry-After: the next acquire waits it out.
+      if (result.outcome === 429 && paceWaitLeft !== undefined) {
+        if (attempt > policy.maxRetries) throw result.error;
+        continue;
+      }
       const room = { policy, remainingMs: deadline - performance.now() };
       const waitMs = retryDelay(attempt, result.retryAfterMs, room, this.#random);
       if (waitMs === null) throw result.error;
@@ -139,11 +242,14 @@ export class TallyfyClient {
       });
       const body = await readBody(res);
       log({ status: res.statusCode });
+      const remaining = parseRemaining(res.headers["x-ratelimit-remaining"]);
       if (res.statusCode >= 200 && res.statusCode < 300) {
         const parsed = parseSuccess(req.schema, res.statusCode, res.headers, body, ctx);
-        return parsed.ok ? { ok: true, value: parsed.value } : fail(parsed.failure);
+        return parsed.ok
+          ? { ok: true, value: parsed.value, remaining }
+          : fail(parsed.failure, remaining);
       }
-      return fail(errorFromResponse(res.statusCode, res.headers, body, ctx));
+      return fail(errorFromResponse(res.statusCode, res.headers, body, ctx), remaining);
     } catch (cause) {
       callerSignal?.throwIfAborted();
       const failure = networkError(cause, timer.signal.aborted, ctx);
@@ -163,6 +269,11 @@ export class TallyfyClient {
     return `${this.#origin}${this.#basePath}${path}${qs ? `?${qs}` : ""}`;
   }
 
+  /** Forgets what was learned about every organization's rate limit. */
+  resetPacing(): void {
+    this.#pacer.reset();
+  }
+
   /** Closes the connection pool this client created (a dispatcher passed in is left open). */
   async close(): Promise<void> {
     if (!this.#ownsDispatcher || this.#closed) return;
@@ -171,6 +282,25 @@ export class TallyfyClient {
   }
 }
 
-function fail<T>(f: ResponseFailure): AttemptResult<T> {
-  return { ok: false, ...f };
+function fail<T>(f: ResponseFailure, remaining?: number): AttemptResult<T> {
+  return { ok: false, ...f, remaining };
+}
+
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  signal.throwIfAborted();
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
 }

@@ -33,6 +33,7 @@ export function checkId(kind: keyof typeof SCHEMAS, value: unknown): string {
 
 export const runId = (value: unknown): string => checkId("run", value);
 export const templateId = (value: unknown): string => checkId("template", value);
+export const taskId = (value: unknown): string => checkId("task", value);
 export const fieldId = (value: unknown): string => checkId("field", value);
 export const orgId = (value: unknown): string => checkId("organization", value);
 

@@ -6,6 +6,7 @@ import { TtlCache } from "./cache.ts";
 import { TallyfyClient } from "./client.ts";
 import type { ServiceContext } from "./context.ts";
 import { createMeService } from "./me.ts";
+import type { PacerOptions } from "./pacing.ts";
 import { createRunsService } from "./runs.ts";
 import { createTagsService } from "./tags.ts";
 import { createTasksService } from "./tasks.ts";
@@ -23,6 +24,9 @@ export interface CreateTallyfyOptions {
   dispatcher?: Dispatcher;
   /** Where connection tokens are registered; default: the logger's (or a new registry). */
   secrets?: Secrets;
+  /** Per-organization pacing (pacing.ts) and when a held call's `onPaced` fires. */
+  pacing?: PacerOptions;
+  pacingNoticeMs?: number;
 }
 
 export function createTallyfy(opts: CreateTallyfyOptions): Tallyfy {
@@ -32,6 +36,8 @@ export function createTallyfy(opts: CreateTallyfyOptions): Tallyfy {
     ...(opts.userAgent ? { userAgent: opts.userAgent } : {}),
     ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}),
     ...(opts.secrets ? { secrets: opts.secrets } : {}),
+    ...(opts.pacing ? { pacing: opts.pacing } : {}),
+    ...(opts.pacingNoticeMs !== undefined ? { pacingNoticeMs: opts.pacingNoticeMs } : {}),
   });
   const { secrets } = client;
   const logger = opts.logger ?? silentLogger;
@@ -44,6 +50,7 @@ export function createTallyfy(opts: CreateTallyfyOptions): Tallyfy {
   return {
     forConnection: (conn) => createTallyfyApi({ client, conn, cache, secrets, logger, inflight }),
     me: createMeService(client),
+    resetPacing: () => client.resetPacing(),
     async close() {
       cache.clear();
       await client.close();
@@ -77,6 +84,7 @@ export {
 } from "./client.ts";
 export type { ServiceContext } from "./context.ts";
 export * from "./errors.ts";
+export { Pacer, type PacerOptions, type Priority } from "./pacing.ts";
 export { launchBody, listQuery, stableEqual, updateBody } from "./run-changes.ts";
 export { RUN_DETAIL_WITH } from "./runs.ts";
 export * from "./schemas.ts";

@@ -1,22 +1,9 @@
 /**
- * Request bodies and checks for task calls, pure: ids, Tallyfy's request date format, the
+ * Request bodies and checks for task calls, pure: Tallyfy's request date format, the
  * completion body per task type, the one-off task body with every owner bucket present.
  */
-import { TallyfyNotFoundError, TallyfyValidationError } from "./errors.ts";
+import { TallyfyValidationError } from "./errors.ts";
 import type { Task, TaskOwners, TaskType } from "./task-schemas.ts";
-
-/** Task, run, form-field and comment ids are 32 lowercase hex characters. */
-const HEX_ID = /^[0-9a-f]{32}$/;
-
-/**
- * A task or run id as Tallyfy makes them, else "not found" before any request. (A local
- * check; the shared id module, when it lands, can replace it.)
- */
-export function checkId(id: string): string {
-  const clean = id.trim().toLowerCase();
-  if (!HEX_ID.test(clean)) throw new TallyfyNotFoundError({ mayHaveApplied: false });
-  return clean;
-}
 
 const pad = (n: number) => String(n).padStart(2, "0");
 

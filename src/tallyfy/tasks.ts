@@ -6,9 +6,9 @@
 import type { CallOptions } from "./api.ts";
 import { orgPath, type ServiceContext } from "./context.ts";
 import { TallyfyUnexpectedResponseError } from "./errors.ts";
+import * as ids from "./ids.ts";
 import {
   type CompletionChoice,
-  checkId,
   completionBody,
   type OneOffTaskInput,
   oneOffBody,
@@ -106,7 +106,7 @@ export function createTasksService(
       conn,
       {
         method: "GET",
-        path: path("tasks", checkId(id)),
+        path: path("tasks", ids.taskId(id)),
         query: { with: (opts.with ?? TASK_DETAIL_WITH).join(",") },
         schema: taskEnvelope,
       },
@@ -117,7 +117,7 @@ export function createTasksService(
     if (task.is_oneoff_task) return path(...rest);
     const runId = task.run_id ?? ref.runId;
     if (!runId) throw new TallyfyUnexpectedResponseError("a process task without a process id");
-    return path("runs", checkId(runId), ...rest);
+    return path("runs", ids.runId(runId), ...rest);
   };
 
   async function completeOnce(ref: TaskRef, opts: CompleteOptions): Promise<CompletionResult> {
@@ -186,7 +186,7 @@ export function createTasksService(
     },
 
     async forRun(runId, opts) {
-      const id = checkId(runId);
+      const id = ids.runId(runId);
       const seen = new Map<string, Task>();
       // Run task lists can under-count in meta: read until a short or empty page.
       for (let page = 1; page <= RUN_TASK_PAGES_MAX; page++) {
@@ -208,13 +208,13 @@ export function createTasksService(
     },
 
     async complete(ref, opts = {}) {
-      const key = `${conn.orgId}:${checkId(ref.id)}`;
+      const key = `${conn.orgId}:${ids.taskId(ref.id)}`;
       const running = inflight.get(key) as Promise<CompletionResult> | undefined;
       // A double click or a Slack retry while the first is under way: wait for it, send nothing.
       if (running) {
         return running.then((r) => ({ outcome: "already_completed", task: r.task }));
       }
-      const attempt = completeOnce({ ...ref, id: checkId(ref.id) }, opts).finally(() =>
+      const attempt = completeOnce({ ...ref, id: ids.taskId(ref.id) }, opts).finally(() =>
         inflight.delete(key),
       );
       inflight.set(key, attempt);
@@ -222,18 +222,18 @@ export function createTasksService(
     },
 
     async reopen(ref, opts) {
-      const id = checkId(ref.id);
+      const id = ids.taskId(ref.id);
       const p = ref.oneOff
         ? path("completed-tasks", id)
-        : path("runs", checkId(ref.runId ?? ""), "completed-tasks", id);
+        : path("runs", ids.runId(ref.runId ?? ""), "completed-tasks", id);
       return client.request(conn, { method: "DELETE", path: p, schema: taskEnvelope }, opts);
     },
 
     async saveTaskData(ref, taskdata, opts = {}) {
       if (Object.keys(taskdata).length === 0) return undefined;
-      const id = checkId(ref.id);
+      const id = ids.taskId(ref.id);
       if (!ref.oneOff) {
-        const p = path("runs", checkId(ref.runId ?? ""), "tasks", id);
+        const p = path("runs", ids.runId(ref.runId ?? ""), "tasks", id);
         return client
           .request(conn, { method: "PUT", path: p, body: { taskdata }, schema: taskEnvelope }, opts)
           .catch(refused);
@@ -255,7 +255,7 @@ export function createTasksService(
         conn,
         {
           method: "POST",
-          path: path("tasks", checkId(taskId), "comment"),
+          path: path("tasks", ids.taskId(taskId), "comment"),
           body: { content },
           schema: commentEnvelope,
         },

@@ -3,6 +3,8 @@
  * Slack, the Tallyfy sandbox. Exactly-once completion is checked with the sandbox's
  * completion counter (each completion Tallyfy accepts re-fires its webhooks and emails).
  */
+import { tz } from "@date-fns/tz";
+import { endOfDay } from "date-fns/endOfDay";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { SEED_TASKS } from "../../sandbox/tallyfy/server.ts";
 import { assertBlockKit } from "../support/block-limits.ts";
@@ -30,7 +32,20 @@ afterAll(async () => {
 beforeEach(() => {
   h.sandbox.reset();
   h.slack.reset();
+  dueLaterTodayForAlice();
 });
+
+/**
+ * The seeded "today" task, due later today in Alice's own time zone: the sandbox seeds it
+ * within the UTC day, which is already tomorrow in New York for part of every day.
+ */
+function dueLaterTodayForAlice() {
+  const zone = h.slack.user(ALICE)?.tz ?? "UTC";
+  const now = Date.now();
+  const end = endOfDay(now, { in: tz(zone) }).getTime();
+  const task = h.sandbox.state.oneOffTasks.find((t) => t.id === TODAY)!;
+  task.deadline = new Date(now + Math.max(1_000, Math.floor((end - now) / 2))).toISOString();
+}
 
 const OVERDUE = SEED_TASKS.oneOff("admin", "overdue");
 const TODAY = SEED_TASKS.oneOff("admin", "today");

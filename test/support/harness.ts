@@ -8,14 +8,18 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SlackDriver } from "../../sandbox/slack/driver.ts";
 import { type FakeSlack, startFakeSlack } from "../../sandbox/slack/fake-slack.ts";
-import { startTallyfySandbox, type TallyfySandbox } from "../../sandbox/tallyfy/server.ts";
+import {
+  type RateLimit,
+  startTallyfySandbox,
+  type TallyfySandbox,
+} from "../../sandbox/tallyfy/server.ts";
 import { type Bot, createBot } from "../../src/app.ts";
 import { loadConfig } from "../../src/config.ts";
 import { createLogger } from "../../src/log.ts";
 import { createMemoryStore, openSqliteStore } from "../../src/store/index.ts";
 import type { SharedStore } from "../../src/store/shared-state.ts";
 import { type CallPolicy, INTERACTIVE } from "../../src/tallyfy/api.ts";
-import { createTallyfy } from "../../src/tallyfy/index.ts";
+import { type CreateTallyfyOptions, createTallyfy } from "../../src/tallyfy/index.ts";
 
 export const BOT_TOKEN = "xoxb-test-bot-token-0123456789";
 export const SIGNING_SECRET = "test-signing-secret-abcdef";
@@ -46,12 +50,21 @@ export interface HarnessOptions {
   dataDir?: string;
   now?: () => Date;
   sandboxLatencyMs?: number;
+  /** Turns on the sandbox's per-organization rate limit. */
+  sandboxRateLimit?: RateLimit;
+  /** The bot's post-ack call policy (TEST_BACKGROUND when absent). */
+  background?: CallPolicy;
+  /** Tallyfy client options: pacing, and when the "pacing us" note is due. */
+  tallyfy?: Pick<CreateTallyfyOptions, "pacing" | "pacingNoticeMs">;
   /** The bot's drain budget on stop (createBot's default when absent). */
   drainMs?: number;
 }
 
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
-  const sandbox = await startTallyfySandbox({ latencyMs: opts.sandboxLatencyMs ?? 0 });
+  const sandbox = await startTallyfySandbox({
+    latencyMs: opts.sandboxLatencyMs ?? 0,
+    ...(opts.sandboxRateLimit ? { rateLimit: opts.sandboxRateLimit } : {}),
+  });
   const slack = await startFakeSlack({ botToken: BOT_TOKEN });
   const logs: string[] = [];
   const logger = createLogger({ level: "debug", json: true, write: (l) => logs.push(l) });
@@ -68,7 +81,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     PORT: "0",
     ...opts.env,
   });
-  const tallyfy = createTallyfy({ apiUrl: config.tallyfy.apiUrl, logger });
+  const tallyfy = createTallyfy({ apiUrl: config.tallyfy.apiUrl, logger, ...opts.tallyfy });
   const tmp = opts.dataDir ? undefined : mkdtempSync(join(tmpdir(), "tallyfy-slack-"));
   const store = opts.dataDir
     ? await openSqliteStore({ dataDir: opts.dataDir, key: config.encryptionKey! })
@@ -78,10 +91,22 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     logger,
     tallyfy,
     store,
-    policies: { interactive: INTERACTIVE, background: TEST_BACKGROUND },
+    policies: { interactive: INTERACTIVE, background: opts.background ?? TEST_BACKGROUND },
     ...(opts.now ? { now: opts.now } : {}),
     ...(opts.drainMs !== undefined ? { drainMs: opts.drainMs } : {}),
   });
+  // A reset sandbox (or one whose injected faults, 429s included, are cleared) stops limiting
+  // the bot; the bot's pacer forgets the Retry-After it was told, or later tests would wait it out.
+  const resetSandbox = sandbox.reset.bind(sandbox);
+  const clearFaults = sandbox.clearFaults.bind(sandbox);
+  sandbox.reset = () => {
+    resetSandbox();
+    tallyfy.resetPacing();
+  };
+  sandbox.clearFaults = () => {
+    clearFaults();
+    tallyfy.resetPacing();
+  };
   const { port } = await bot.start(0);
   const driver = new SlackDriver({
     botUrl: `http://127.0.0.1:${port}/slack/events`,

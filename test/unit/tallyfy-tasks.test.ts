@@ -4,7 +4,7 @@ import { startTallyfySandbox, type TallyfySandbox } from "../../sandbox/tallyfy/
 import type { CallPolicy, Tallyfy, TallyfyApi } from "../../src/tallyfy/api.ts";
 import {
   TallyfyForbiddenError,
-  TallyfyNotFoundError,
+  TallyfyInvalidIdError,
   TallyfyTimeoutError,
   TallyfyValidationError,
 } from "../../src/tallyfy/errors.ts";
@@ -135,10 +135,10 @@ describe("reading tasks", () => {
   });
 
   it("refuses an id that is not Tallyfy's shape before any request", async () => {
-    await expect(api.tasks.get("../runs", opts)).rejects.toBeInstanceOf(TallyfyNotFoundError);
+    await expect(api.tasks.get("../runs", opts)).rejects.toBeInstanceOf(TallyfyInvalidIdError);
     await expect(
       api.tasks.complete({ id: "x", runId: null, oneOff: true }, opts),
-    ).rejects.toBeInstanceOf(TallyfyNotFoundError);
+    ).rejects.toBeInstanceOf(TallyfyInvalidIdError);
     expect(calls()).toHaveLength(0);
   });
 });

@@ -17,11 +17,10 @@ import type {
   MultiUsersSelect,
   PlainTextElement,
   PlainTextInput,
-  PlainTextOption,
   RadioButtons,
   StaticSelect,
 } from "@slack/types";
-import type { FieldOption, KickoffField } from "../../tallyfy/schemas.ts";
+import type { KickoffField } from "../../tallyfy/schemas.ts";
 import { parseInstant } from "../dates.ts";
 import { mrkdwnLink } from "../links.ts";
 import { mrkdwnText, plainLine } from "../text.ts";
@@ -31,13 +30,14 @@ import {
   type FieldAnswer,
   isEmptyAnswer,
   notEditableReason,
-  OPTION_TEXT_MAX,
-  OPTION_VALUE_MAX,
   RADIO_MAX,
   SLACK_TEXT_INPUT_MAX,
   STATIC_SELECT_MAX,
   TEXT_LIMITS,
 } from "./model.ts";
+import { optionsWithInitial } from "./options.ts";
+
+export { searchFieldOptions } from "./options.ts";
 
 export const KICKOFF_BLOCK_PREFIX = "ko_";
 /** The action id of every kick-off element (external selects' options requests carry it too). */
@@ -69,51 +69,6 @@ export interface KickoffBlocks {
 }
 
 const plain = (text: string): PlainTextElement => ({ type: "plain_text", text });
-
-function slackOption(o: FieldOption): PlainTextOption {
-  return {
-    text: plain(plainLine(o.text, OPTION_TEXT_MAX) || "(blank)"),
-    value: String(o.id).slice(0, OPTION_VALUE_MAX),
-  };
-}
-
-/** Options as Slack shows them: one per id, in the template's order. */
-function uniqueOptions(field: KickoffField): FieldOption[] {
-  const seen = new Set<string>();
-  return field.options.filter((o) => {
-    const id = String(o.id);
-    if (seen.has(id)) return false;
-    seen.add(id);
-    return true;
-  });
-}
-
-function chosenIds(answer: FieldAnswer | undefined): string[] {
-  if (answer?.kind === "option") return [answer.optionId];
-  if (answer?.kind === "options") return answer.optionIds;
-  return [];
-}
-
-/** Options in the field and those of them the answer chose (same objects, as Slack requires). */
-function optionsWithInitial(field: KickoffField, answer: FieldAnswer | undefined) {
-  const options = uniqueOptions(field).map(slackOption);
-  const chosen = new Set(chosenIds(answer));
-  return { options, initial: options.filter((o) => chosen.has(o.value ?? "")) };
-}
-
-/** Up to 100 options whose text contains the query (case-insensitive), prefix matches first. */
-export function searchFieldOptions(field: KickoffField, query: string): PlainTextOption[] {
-  const q = query.trim().toLowerCase();
-  const all = uniqueOptions(field);
-  const starts: FieldOption[] = [];
-  const contains: FieldOption[] = [];
-  for (const o of all) {
-    const text = o.text.toLowerCase();
-    if (text.startsWith(q)) starts.push(o);
-    else if (text.includes(q)) contains.push(o);
-  }
-  return [...starts, ...contains].slice(0, STATIC_SELECT_MAX).map(slackOption);
-}
 
 const ACTION = { action_id: KICKOFF_ACTION_ID };
 

@@ -23,7 +23,6 @@ export {
   type KickoffBlocks,
   type KickoffBlocksOptions,
   kickoffBlocks,
-  searchFieldOptions,
 } from "./elements.ts";
 export { guidanceHint } from "./guidance.ts";
 export {
@@ -34,6 +33,7 @@ export {
   SLACK_TEXT_INPUT_MAX,
   TEXT_LIMITS,
 } from "./model.ts";
+export { searchFieldOptions } from "./options.ts";
 export {
   type KickoffState,
   type KickoffStateValues,

@@ -5,17 +5,15 @@
 import type { ActionsBlock, Button, KnownBlock, MrkdwnElement } from "@slack/types";
 import type { Task } from "../../tallyfy/task-schemas.ts";
 import { slackDate } from "../dates.ts";
-import { label, mrkdwn, plain } from "../format.ts";
-import { usableUrl } from "../links.ts";
+import { mrkdwn, plain } from "../format.ts";
 import { type PersonRef, personLabel } from "../people.ts";
 import { mrkdwnText, plainLine, truncate } from "../text.ts";
-import { BUTTON_VALUE_MAX, encodeTaskRef, TASK_ACTION } from "./ids.ts";
 import {
   type DoneContext,
   decisionButtons,
   doneLine,
   dueText,
-  refOf,
+  openTaskButton,
   type TaskLinks,
   taskTitle,
 } from "./row.ts";
@@ -82,17 +80,8 @@ export function renderTaskCard(
   const done = ctx.done;
   const finished = Boolean(done) || task.isCompleted;
   const elements: Button[] = finished ? [] : decisionButtons(task);
-  const url = usableUrl(ctx.taskUrl(task));
-  const value = encodeTaskRef(refOf(task));
-  if (url && value.length <= BUTTON_VALUE_MAX) {
-    elements.push({
-      type: "button",
-      action_id: TASK_ACTION.open,
-      text: label("Open in Tallyfy"),
-      url,
-      value,
-    });
-  }
+  const open = openTaskButton(task, ctx.taskUrl(task));
+  if (open) elements.push(open);
   if (elements.length) blocks.push({ type: "actions", elements } satisfies ActionsBlock);
   if (done) blocks.push({ type: "context", elements: [mrkdwn(doneLine(done))] });
   else if (task.isCompleted) {

@@ -84,6 +84,20 @@ function button(text: string, actionId: string, value: string, style?: Button["s
   };
 }
 
+/** "Open in Tallyfy" for a task, carrying its ref; none for an unusable link or value. */
+export function openTaskButton(task: Task, link: string | undefined): Button | undefined {
+  const url = usableUrl(link);
+  const value = encodeTaskRef(refOf(task));
+  if (!url || value.length > BUTTON_VALUE_MAX) return undefined;
+  return {
+    type: "button",
+    action_id: TASK_ACTION.open,
+    text: label("Open in Tallyfy"),
+    url,
+    value,
+  };
+}
+
 /**
  * Complete (task, email), Approve + Reject (approval), Acknowledge (expiring). `origin` goes
  * into the value for surfaces whose blocks a click does not bring back (the private list).

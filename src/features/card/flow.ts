@@ -18,7 +18,15 @@ async function failed(bot: BotContext, i: Interaction, error: unknown, ctx: Fail
   await replyFailure(bot, i.respond, error, ctx);
 }
 
-/** Posts the run's card to the channel (`what` names the action in logs and failures). */
+export const PACING_NOTE = "Tallyfy is pacing us; your card is on its way.";
+
+/**
+ * Posts the run's card to the channel (`what` names the action in logs and failures). When
+ * Tallyfy's rate limit holds the read back (the client's notice time, 5 s), the person first
+ * sees a short private note, deleted as the card (or a failure) is sent. It goes before, not
+ * after: the card or failure may itself come through the response_url, and `delete_original`
+ * deletes the latest message sent that way.
+ */
 export async function showCard(
   bot: BotContext,
   i: Interaction,
@@ -26,14 +34,34 @@ export async function showCard(
   runId: string,
   what = "show",
 ): Promise<void> {
+  let note: Promise<boolean> | undefined;
+  const onPaced = () => {
+    note ??= i
+      .respond({ response_type: "ephemeral", text: PACING_NOTE })
+      .then(() => true)
+      .catch((error: unknown) => {
+        bot.logger.warn("could not send the pacing note", { what, error });
+        return false;
+      });
+  };
+  const dropNote = async () => {
+    const sent = note;
+    note = Promise.resolve(false);
+    if (!sent || !(await sent)) return;
+    await i.respond({ delete_original: true }).catch((error: unknown) => {
+      bot.logger.warn("could not delete the pacing note", { what, error });
+    });
+  };
   try {
-    const run = await actor.api.runs.get(runId, { policy: bot.policies.background });
+    const run = await actor.api.runs.get(runId, { policy: bot.policies.background, onPaced });
     const card = await buildCard(bot, actor.api, run);
+    await dropNote();
     await postCard(i.client, i.channelId, card, {
       fallback: i.respond,
       by: { teamId: i.teamId, userId: i.userId },
     });
   } catch (error) {
+    await dropNote();
     await replyFailure(bot, i.respond, error, { ...i, actor, runRef: runId, what });
   }
 }

@@ -7,24 +7,13 @@ import { createHash } from "node:crypto";
 import { fieldBlockId } from "../../blocks/kickoff/index.ts";
 import { RUN_BLOCK } from "../../blocks/modals/run-form.ts";
 import { plainLine } from "../../blocks/text.ts";
+import { canonical } from "../../tallyfy/run-changes.ts";
 import type { KickoffField, Run } from "../../tallyfy/schemas.ts";
 
 /** Characters per field: 36 bits, ample to tell one value of a field from another. */
 const WIDTH = 6;
 const BASICS = ["name", "summary", "owner_id", "tags", "prevent_guest_comment"] as const;
 type Basic = (typeof BASICS)[number];
-
-function canonical(value: unknown): string {
-  if (value === undefined || value === null) return "null";
-  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
-  if (typeof value === "object") {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined && v !== null)
-      .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(",")}}`;
-  }
-  return JSON.stringify(value);
-}
 
 const fingerprint = (key: string, value: unknown) =>
   createHash("sha256")

@@ -3,19 +3,17 @@ import {
   decodePrerun,
   editableInSlack,
   type FieldAnswer,
-  fieldBlockId,
   mergePickedAssignees,
   prerunChanges,
 } from "../../blocks/kickoff/index.ts";
 import {
   NAME_MAX,
-  RUN_BLOCK,
   type RunFormValues,
   readBackAs,
   SUMMARY_MAX,
 } from "../../blocks/modals/run-form.ts";
 import type { BotContext } from "../../slack/context.ts";
-import { tallyfyIdsFor, unmappedMessage } from "../../slack/people-map.ts";
+import { type FormPeople, mapFormPeople } from "../../slack/form-people.ts";
 import type { WebClient } from "../../slack/web-client.ts";
 import type { RunChanges, TallyfyApi } from "../../tallyfy/api.ts";
 import type { KickoffField, Run } from "../../tallyfy/schemas.ts";
@@ -30,12 +28,7 @@ export interface EditedForm {
 }
 
 /** The people a form names, as Tallyfy user ids; found before the run is read. */
-export interface MappedPeople {
-  ownerId?: number | undefined;
-  /** Tallyfy user ids picked in each assignees field (by field id). */
-  picked: Record<string, number[]>;
-  errors: Record<string, string>;
-}
+export type MappedPeople = FormPeople;
 
 /**
  * Slack people chosen in the form mapped to Tallyfy by email. Done before the run is re-read,
@@ -49,27 +42,13 @@ export async function mapPeople(
   values: RunFormValues,
   answers: Record<string, FieldAnswer>,
 ): Promise<MappedPeople> {
-  const out: MappedPeople = { picked: {}, errors: {} };
-  if (values.ownerSlackId) {
-    const owner = await tallyfyIdsFor(bot, api, [values.ownerSlackId]);
-    if (owner.missing.length) {
-      out.errors[RUN_BLOCK.owner] = await unmappedMessage(bot, client, owner.missing, "owner");
-    } else out.ownerId = owner.ids[0];
-  }
-  for (const field of fields) {
+  const picks = fields.flatMap((field) => {
     const picked = answers[field.id];
-    if (field.field_type !== "assignees_form" || picked?.kind !== "slack_users") continue;
-    const mapped = await tallyfyIdsFor(bot, api, picked.slackUserIds);
-    if (mapped.missing.length) {
-      out.errors[fieldBlockId(field.id)] = await unmappedMessage(
-        bot,
-        client,
-        mapped.missing,
-        "assignees",
-      );
-    } else out.picked[field.id] = mapped.ids;
-  }
-  return out;
+    return field.field_type === "assignees_form" && picked?.kind === "slack_users"
+      ? [{ fieldId: field.id, slackUserIds: picked.slackUserIds }]
+      : [];
+  });
+  return mapFormPeople(bot, client, api, values.ownerSlackId, picks);
 }
 
 /** The form's values as changes against the fresh run. Pure. */

@@ -21,6 +21,7 @@ import {
 import { RUN_BLOCK, type RunFormValues, readRunForm } from "../../blocks/modals/run-form.ts";
 import type { BotContext } from "../../slack/context.ts";
 import type { Notice } from "../../slack/form-errors.ts";
+import { type FormPeople, mapFormPeople } from "../../slack/form-people.ts";
 import {
   callOnce,
   type FormSpec,
@@ -28,7 +29,6 @@ import {
   inputErrors,
 } from "../../slack/form-submission.ts";
 import { newNonce } from "../../slack/modal-io.ts";
-import { tallyfyIdsFor, unmappedMessage } from "../../slack/people-map.ts";
 import { slackErrorCode } from "../../slack/slack-errors.ts";
 import type { SubmitOutcome } from "../../slack/submission.ts";
 import type { WebClient } from "../../slack/web-client.ts";
@@ -156,10 +156,8 @@ async function launch(bot: BotContext, form: FormSubmission<Meta>): Promise<Subm
   };
 }
 
-interface LaunchPeople {
-  ownerId?: number | undefined;
+interface LaunchPeople extends FormPeople {
   answers: Record<string, FieldAnswer>;
-  errors: Record<string, string>;
 }
 
 async function mapLaunchPeople(
@@ -170,36 +168,18 @@ async function mapLaunchPeople(
   values: RunFormValues,
   answers: Record<string, FieldAnswer>,
 ): Promise<LaunchPeople> {
-  const out: LaunchPeople = { answers: { ...answers }, errors: {} };
-  const jobs: Promise<void>[] = [];
-  if (values.ownerSlackId) {
-    const slackId = values.ownerSlackId;
-    jobs.push(
-      tallyfyIdsFor(bot, api, [slackId]).then(async (m) => {
-        if (m.missing.length) {
-          out.errors[RUN_BLOCK.owner] = await unmappedMessage(bot, client, m.missing, "owner");
-        } else out.ownerId = m.ids[0];
-      }),
-    );
-  }
-  for (const field of template.prerun) {
+  const picks = template.prerun.flatMap((field) => {
     const answer = answers[field.id];
-    if (answer?.kind !== "slack_users") continue;
-    jobs.push(
-      tallyfyIdsFor(bot, api, answer.slackUserIds).then(async (m) => {
-        if (m.missing.length) {
-          out.errors[fieldBlockId(field.id)] = await unmappedMessage(
-            bot,
-            client,
-            m.missing,
-            "assignees",
-          );
-        } else out.answers[field.id] = { kind: "assignees", users: m.ids, guests: [], groups: [] };
-      }),
-    );
+    return answer?.kind === "slack_users"
+      ? [{ fieldId: field.id, slackUserIds: answer.slackUserIds }]
+      : [];
+  });
+  const people = await mapFormPeople(bot, client, api, values.ownerSlackId, picks);
+  const mapped: Record<string, FieldAnswer> = { ...answers };
+  for (const [fieldId, users] of Object.entries(people.picked)) {
+    mapped[fieldId] = { kind: "assignees", users, guests: [], groups: [] };
   }
-  await Promise.all(jobs);
-  return out;
+  return { ...people, answers: mapped };
 }
 
 type CardResult = { posted: true } | { posted: false; problem: string };

@@ -1,0 +1,146 @@
+/**
+ * Issue 18, measures 2 and 3, counted rather than timed: identical reads in flight are shared
+ * (per token), and a burst against Tallyfy's per-organization rate limit is paced, not refused.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import { SEED } from "../../sandbox/tallyfy/server.ts";
+import { PACING_NOTE } from "../../src/features/card/flow.ts";
+import { eventually, type Harness, startHarness, TEST_BACKGROUND } from "../support/harness.ts";
+
+const OPS = "C0OPS";
+let h: Harness | undefined;
+
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+function runReads(harness: Harness, runId: string): number {
+  const path = `/organizations/${harness.sandbox.orgId}/runs/${runId}`;
+  return harness.sandbox.requests.filter((r) => r.method === "GET" && r.path === path).length;
+}
+
+function activeRunId(harness: Harness): string {
+  const run = [...harness.sandbox.state.runs.values()].find(
+    (r) => r.orgId === harness.sandbox.orgId && r.status === "active",
+  );
+  if (!run) throw new Error("no active run in the seed");
+  return run.id;
+}
+
+describe("one read for many clicks", () => {
+  // Through the bot's own Tallyfy client and the sandbox: what the SDK shares. (Through Slack,
+  // the post-ack queue still runs 16 at a time, so a burst reads once per 16; see the report.)
+  it("200 simultaneous reads of one run by one connection make one request", async () => {
+    h = await startHarness({ sandboxLatencyMs: 200 });
+    const harness = h;
+    const runId = activeRunId(harness);
+    const api = harness.bot.context.tallyfy.forConnection({
+      token: harness.sandbox.token,
+      orgId: harness.sandbox.orgId,
+    });
+    harness.sandbox.clearRequests();
+    const runs = await Promise.all(Array.from({ length: 200 }, () => api.runs.get(runId)));
+    expect(runs.every((r) => r.id === runId)).toBe(true);
+    expect(runReads(harness, runId)).toBe(1);
+  });
+
+  it("a caller that gives up does not cancel the shared read for the others", async () => {
+    h = await startHarness({ sandboxLatencyMs: 200 });
+    const harness = h;
+    const runId = activeRunId(harness);
+    const api = harness.bot.context.tallyfy.forConnection({
+      token: harness.sandbox.token,
+      orgId: harness.sandbox.orgId,
+    });
+    harness.sandbox.clearRequests();
+    const quitter = new AbortController();
+    const first = api.runs.get(runId, { signal: quitter.signal });
+    const others = Array.from({ length: 49 }, () => api.runs.get(runId));
+    quitter.abort(new Error("gave up"));
+    await expect(first).rejects.toThrow("gave up");
+    const runs = await Promise.all(others);
+    expect(runs.every((r) => r.id === runId)).toBe(true);
+    expect(runReads(harness, runId)).toBe(1);
+  });
+});
+
+describe("Tallyfy's rate limit", () => {
+  it("paces a burst of 150 shows of distinct runs: every card arrives, no error, few 429s, a note for the long waits", async () => {
+    // 100 requests per 2 s stands in for Tallyfy's 100 a minute; the note is due after 0.5 s, not 5.
+    h = await startHarness({
+      sandboxRateLimit: { requests: 100, windowMs: 2_000 },
+      tallyfy: { pacingNoticeMs: 500 },
+      // As in production, waiting for the budget does not use up the call's time.
+      background: { ...TEST_BACKGROUND, paceWaitMs: 60_000 },
+    });
+    const harness = h;
+    const template = [...harness.sandbox.state.runs.values()].find(
+      (r) => r.orgId === harness.sandbox.orgId && r.status === "active",
+    )!;
+    const ids: string[] = [];
+    for (let n = 0; n < 150; n++) {
+      const id = `${"f".repeat(24)}${n.toString(16).padStart(8, "0")}`;
+      harness.sandbox.state.runs.set(id, { ...structuredClone(template), id, name: `Burst ${n}` });
+      ids.push(id);
+    }
+    // Warm the user list so the burst's requests are the run reads.
+    await harness.driver.command(`show ${template.id}`, { channel: OPS });
+    await harness.slack.waitFor((c) => c.method === "chat.postMessage");
+    harness.slack.reset();
+    harness.sandbox.clearRequests();
+
+    await Promise.all(ids.map((id) => harness.driver.command(`show ${id}`, { channel: OPS })));
+    await eventually(() => {
+      const posts = harness.slack.calls.filter((c) => c.method === "chat.postMessage");
+      expect(posts).toHaveLength(150);
+    }, 60_000);
+    const posted = harness.slack.calls
+      .filter((c) => c.method === "chat.postMessage")
+      .map((c) => JSON.stringify(c.args.blocks));
+    for (const id of ids) expect(posted.some((b) => b.includes(id))).toBe(true);
+
+    // No one saw an error: the only response_url posts are pacing notes and their deletion.
+    const notes = harness.slack.responses.filter((r) => r.body.text === PACING_NOTE);
+    const deletes = harness.slack.responses.filter((r) => r.body.delete_original === true);
+    const other = harness.slack.responses.filter(
+      (r) => r.body.text !== PACING_NOTE && r.body.delete_original !== true,
+    );
+    expect(other).toEqual([]);
+    // The second window's shows waited past the notice time, and each note was replaced.
+    expect(notes.length).toBeGreaterThan(0);
+    expect(deletes).toHaveLength(notes.length);
+    expect(harness.slack.responses.every((r) => r.status === 200)).toBe(true);
+
+    const sent = harness.sandbox.requests.length;
+    expect(sent).toBeGreaterThanOrEqual(150);
+    expect(harness.sandbox.throttled).toBeLessThanOrEqual(Math.floor(sent * 0.05));
+  }, 90_000);
+});
+
+describe("coalescing never crosses tokens", () => {
+  it("two tokens reading one run at once each send their own request", async () => {
+    h = await startHarness({ sandboxLatencyMs: 300 });
+    const harness = h;
+    const runId = activeRunId(harness);
+    const tallyfy = harness.bot.context.tallyfy;
+    const alice = tallyfy.forConnection({ token: SEED.users.admin.token, orgId: SEED.orgId });
+    const bob = tallyfy.forConnection({ token: SEED.users.bob.token, orgId: SEED.orgId });
+    harness.sandbox.clearRequests();
+    const [a1, b1, a2, b2] = await Promise.all([
+      alice.runs.get(runId),
+      bob.runs.get(runId),
+      alice.runs.get(runId),
+      bob.runs.get(runId),
+    ]);
+    expect(a1.id).toBe(runId);
+    expect(b1.id).toBe(runId);
+    expect(a2).toBe(a1);
+    expect(b2).toBe(b1);
+    expect(b1).not.toBe(a1);
+    const reads = harness.sandbox.requests.filter((r) => r.path.endsWith(`/runs/${runId}`));
+    expect(reads.map((r) => r.token).sort()).toEqual(
+      [SEED.users.admin.token, SEED.users.bob.token].sort(),
+    );
+  });
+});
