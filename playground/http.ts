@@ -8,16 +8,20 @@ import type { IncomingMessage, RequestListener, ServerResponse } from "node:http
 import { extname, join } from "node:path";
 import type { SlackDriver } from "../sandbox/slack/driver.ts";
 import type { ChangeEvent, FakeSlack, Json } from "../sandbox/slack/fake-slack.ts";
+import type { TallyfySandbox } from "../sandbox/tallyfy/server.ts";
 import { closeView, interact, runCommand, runShortcut, submitView, suggest } from "./actions.ts";
 import type { MessageShortcut } from "./shortcuts.ts";
 import { BadRequest, pageState, playUser } from "./state.ts";
 import { compose, openHome, say } from "./surfaces.ts";
+import { completeFromPanel, tallyfyPanel } from "./tallyfy-panel.ts";
 
 export interface PageContext {
   slack: FakeSlack;
   driver: SlackDriver;
   /** The app's message shortcuts (manifest.yml), offered on every message. */
   shortcuts: MessageShortcut[];
+  /** The Tallyfy sandbox, for the page's Tallyfy panel; undefined with real Tallyfy. */
+  sandbox?: TallyfySandbox | undefined;
 }
 
 const PUBLIC_DIR = join(import.meta.dirname, "public");
@@ -43,6 +47,7 @@ const POSTS: Record<string, PostHandler> = {
   "/play/home": openHome,
   "/play/compose": compose,
   "/play/say": say,
+  "/play/tallyfy/complete": completeFromPanel,
 };
 
 export interface PageHandler {
@@ -68,7 +73,7 @@ export function createPageHandler(context: () => PageContext | undefined): PageH
       const user = playUser(c.slack, url.searchParams.get("user"));
       const at = url.searchParams;
       const page = pageState(c.slack, user.id, at.get("channel"), at.get("composer"));
-      return sendJson(res, 200, { ...page, shortcuts: c.shortcuts });
+      return sendJson(res, 200, { ...page, shortcuts: c.shortcuts, tallyfy: tallyfyPanel(c) });
     }
     if (req.method === "GET" && path === "/play/events") return openStream(c, req, res);
     const post = POSTS[path];

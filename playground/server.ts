@@ -104,7 +104,7 @@ export async function startPlayground(opts: PlaygroundOptions = {}): Promise<Pla
       // The manifest's unfurl_domains: the Tallyfy web app's host.
       unfurlDomains: [new URL(config.tallyfy.webUrl).hostname],
     });
-    ctx.page = { slack, driver, shortcuts: await messageShortcuts() };
+    ctx.page = { slack, driver, shortcuts: await messageShortcuts(), sandbox };
     return {
       url: slack.url,
       slack,

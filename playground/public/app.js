@@ -5,6 +5,7 @@ import { h, post, toast } from "./dom.js";
 import { createModalHost } from "./modal.js";
 import { directory, renderMrkdwn } from "./mrkdwn.js";
 import { renderComposerPreview, renderHomeTab, renderUnfurls } from "./surfaces.js";
+import { renderTallyfyPanel } from "./tallyfy-panel.js";
 
 const params = new URLSearchParams(location.search);
 let me = params.get("user") || "U0ALICE";
@@ -45,6 +46,7 @@ async function refresh() {
   directory.users = new Map(state.users.map((u) => [u.id, u]));
   directory.channels = new Map(state.channels.map((c) => [c.id, c]));
   renderSidebar();
+  $("tallyfy-panel").replaceChildren(...renderTallyfyPanel(state.tallyfy, completeTask));
   renderMessages();
   renderTabs();
   $("composer-preview").replaceChildren(...renderComposerPreview(state.composer));
@@ -82,6 +84,17 @@ async function openTab(next) {
 
 for (const b of $("tabs").querySelectorAll(".tab")) {
   b.addEventListener("click", () => void openTab(b.dataset.tab));
+}
+
+/** The Tallyfy panel's button: the sandbox completes the task and sends its webhooks. */
+async function completeTask(task) {
+  const answer = await post("/play/tallyfy/complete", { taskId: task.id });
+  if (!answer.ok) toast(answer.error ?? "Tallyfy did not complete the task.");
+  else {
+    const who = task.as ? task.as.name : "an admin";
+    toast(`Completed in Tallyfy as ${who}. Switch user to see the next assignee's DM.`, "info");
+  }
+  await refresh();
 }
 
 let pending;

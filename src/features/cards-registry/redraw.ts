@@ -4,6 +4,7 @@
  * a card Slack no longer has (`message_not_found`, `channel_not_found`) is forgotten.
  */
 import { renderTaskCard } from "../../blocks/tasks/card.ts";
+import { renderRunUnfurl } from "../../blocks/unfurl.ts";
 import type { BotContext } from "../../slack/context.ts";
 import type { CardRecord } from "../../store/live-state.ts";
 import type { TallyfyApi } from "../../tallyfy/api.ts";
@@ -81,12 +82,18 @@ async function redrawOne(
     return touched(bot, card, print, await fanout.update(card.teamId, card.channel, card.ts, msg));
   }
   if (!opts.force && runPrint === card.fingerprint) return "unchanged";
+  if (card.kind === "unfurl" && card.url) {
+    // The compact link card it was shown as, never the full status card.
+    const unfurl = renderRunUnfurl(run, {
+      runUrl: runLink(bot, api.orgId, run.id),
+      now: bot.now(),
+    });
+    const msg = { text: "", blocks: unfurl.blocks };
+    const result = await fanout.unfurl(card.teamId, card.channel, card.ts, card.url, msg);
+    return touched(bot, card, runPrint, result);
+  }
   const msg = await statusCard();
-  const result =
-    card.kind === "unfurl" && card.url
-      ? await fanout.unfurl(card.teamId, card.channel, card.ts, card.url, msg)
-      : await fanout.update(card.teamId, card.channel, card.ts, msg);
-  return touched(bot, card, runPrint, result);
+  return touched(bot, card, runPrint, await fanout.update(card.teamId, card.channel, card.ts, msg));
 }
 
 async function touched(
