@@ -7,12 +7,7 @@ import { slackErrorCode } from "../../slack/slack-errors.ts";
 import type { WebClient } from "../../slack/web-client.ts";
 import type { Task } from "../../tallyfy/task-schemas.ts";
 import { runLink } from "../card/cards.ts";
-
-/** The task in Tallyfy's web app. */
-export function taskLink(bot: BotContext, orgId: string, task: Pick<Task, "id">): string {
-  const web = bot.config.tallyfy.webUrl.replace(/\/+$/, "");
-  return `${web}/${encodeURIComponent(orgId)}/tasks/${encodeURIComponent(task.id)}`;
-}
+import { oneOffTaskUrl } from "../tasks/links.ts";
 
 export interface CardPlace {
   /** The Tallyfy organization the task is in (for its links). */
@@ -36,7 +31,7 @@ export async function postTaskCard(
   where: CardPlace,
 ): Promise<CardResult> {
   const card = renderTaskCard(task, {
-    taskUrl: (t) => taskLink(bot, where.orgId, t),
+    taskUrl: (t) => oneOffTaskUrl(bot, where.orgId, t.id),
     runUrl: (runId) => runLink(bot, where.orgId, runId),
     assignees: where.assignees.map((slackUserId) => ({ slackUserId })),
     now: bot.now(),

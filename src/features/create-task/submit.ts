@@ -25,7 +25,8 @@ import {
 import { newNonce } from "../../slack/modal-io.ts";
 import { tallyfyIdsFor, unmappedMessage } from "../../slack/people-map.ts";
 import type { SubmitOutcome } from "../../slack/submission.ts";
-import { postTaskCard, taskLink } from "./card.ts";
+import { oneOffTaskUrl } from "../tasks/links.ts";
+import { postTaskCard } from "./card.ts";
 
 const TITLE = "Create Tallyfy task";
 
@@ -107,7 +108,7 @@ async function createTask(
   const task = created.value;
   const shown = {
     title: task.title,
-    taskUrl: taskLink(bot, api.orgId, task),
+    taskUrl: oneOffTaskUrl(bot, api.orgId, task.id),
     channel: meta.channel,
   };
   if (!created.first) return { view: taskCreatedView(shown) };

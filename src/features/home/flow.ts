@@ -15,8 +15,8 @@ import { slackErrorCode } from "../../slack/slack-errors.ts";
 import type { WebClient } from "../../slack/web-client.ts";
 import type { Run } from "../../tallyfy/schemas.ts";
 import type { Task } from "../../tallyfy/task-schemas.ts";
-import { runLink } from "../card/cards.ts";
 import { whoamiState } from "../connect/flow.ts";
+import { taskLinks } from "../tasks/links.ts";
 
 /** Processes are looked for among this many of the organization's newest. */
 const RECENT_RUNS = 100;
@@ -106,7 +106,7 @@ async function homeData(bot: BotContext, who: Who): Promise<HomeData> {
   const now = bot.now();
   const base = { who: renderWhoami(state).blocks, now, tasksTitle: "Your tasks" };
   if (actor.kind === "not_connected") {
-    return { ...base, connected: false, links: linksFor(bot, "") };
+    return { ...base, connected: false, links: taskLinks(bot, "") };
   }
   const [tasks, runs] = await Promise.all([
     loaded(bot, who, actor, "home tasks", () => myTasks(bot, actor)),
@@ -118,7 +118,7 @@ async function homeData(bot: BotContext, who: Who): Promise<HomeData> {
     connected: true,
     tasks,
     runs,
-    links: linksFor(bot, actor.api.orgId),
+    links: taskLinks(bot, actor.api.orgId),
   };
 }
 
@@ -168,15 +168,4 @@ async function myRuns(
     (b.created_at ?? "").localeCompare(a.created_at ?? ""),
   );
   return { items, more: owned.pagination.hasNext };
-}
-
-function linksFor(bot: BotContext, orgId: string) {
-  const runUrl = (runId: string) => runLink(bot, orgId, runId);
-  return {
-    runUrl,
-    taskUrl: (task: Task) =>
-      task.run_id && !task.is_oneoff_task
-        ? runUrl(task.run_id)
-        : `${bot.config.tallyfy.webUrl}/${encodeURIComponent(orgId)}/tasks/${encodeURIComponent(task.id)}`,
-  };
 }

@@ -9,13 +9,17 @@ import { runLink } from "../card/cards.ts";
  * help pages show); a one-off task has no process page, so it opens the task itself.
  */
 export function taskLinks(bot: BotContext, orgId: string): TaskLinks {
-  const web = bot.config.tallyfy.webUrl.replace(/\/+$/, "");
   const runUrl = (runId: string) => runLink(bot, orgId, runId);
   return {
     runUrl,
     taskUrl: (task: Task) =>
       !task.is_oneoff_task && task.run_id
         ? runUrl(task.run_id)
-        : `${web}/${encodeURIComponent(orgId)}/tasks/${encodeURIComponent(task.id)}`,
+        : oneOffTaskUrl(bot, orgId, task.id),
   };
+}
+
+/** A one-off task in Tallyfy's web app (it has no process page). */
+export function oneOffTaskUrl(bot: BotContext, orgId: string, taskId: string): string {
+  return `${bot.config.tallyfy.webUrl}/${encodeURIComponent(orgId)}/tasks/${encodeURIComponent(taskId)}`;
 }
