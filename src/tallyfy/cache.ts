@@ -110,3 +110,26 @@ export function tokenFingerprint(token: string): string {
 export function connectionKey(conn: { token: string; orgId: string }): string {
   return `${tokenFingerprint(conn.token)}:${conn.orgId}`;
 }
+
+/**
+ * A shared promise as one caller sees it: that caller's abort signal rejects its own wait, never
+ * the shared work the other callers are waiting on.
+ */
+export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  signal.throwIfAborted();
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
+}

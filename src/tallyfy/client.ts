@@ -14,7 +14,7 @@ import { Agent, type Dispatcher, request as undiciRequest } from "undici";
 import type { z } from "zod";
 import { type Logger, type Secrets, silentLogger } from "../log.ts";
 import { BACKGROUND, type CallOptions, type CallPolicy } from "./api.ts";
-import { tokenFingerprint } from "./cache.ts";
+import { tokenFingerprint, untilAborted } from "./cache.ts";
 import { assertSafePath } from "./ids.ts";
 import { budgetKey, Pacer, type PacerOptions, parseRemaining } from "./pacing.ts";
 import {
@@ -284,23 +284,4 @@ export class TallyfyClient {
 
 function fail<T>(f: ResponseFailure, remaining?: number): AttemptResult<T> {
   return { ok: false, ...f, remaining };
-}
-
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return promise;
-  signal.throwIfAborted();
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(error);
-      },
-    );
-  });
 }

@@ -1,7 +1,7 @@
 /** What every service needs for one connection: the client, whose rights, and the shared cache. */
 import type { Logger, Secrets } from "../log.ts";
 import type { CallOptions, TallyfyConnection } from "./api.ts";
-import { connectionKey, type TtlCache } from "./cache.ts";
+import { connectionKey, type TtlCache, untilAborted } from "./cache.ts";
 import type { TallyfyClient } from "./client.ts";
 import { apiPath, orgId } from "./ids.ts";
 import type { Page } from "./schemas.ts";
@@ -59,23 +59,4 @@ export function cachedRead<T>(
   const shared = { ...(opts?.policy ? { policy: opts.policy } : {}) };
   const promise = ctx.cache.get(key, () => load(shared)) as Promise<T>;
   return untilAborted(promise, opts?.signal);
-}
-
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return promise;
-  signal.throwIfAborted();
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(error);
-      },
-    );
-  });
 }
