@@ -4,7 +4,7 @@ import type { FakeMessage, FakeView } from "../../sandbox/slack/types.ts";
 import { SEED } from "../../sandbox/tallyfy/server.ts";
 import { CREATE_BLOCK, CREATE_TASK_SHORTCUT, TASK_ACTION } from "../../src/blocks/tasks/index.ts";
 import { NOT_AVAILABLE } from "../../src/guard/team-gate.ts";
-import { assertBlockKit } from "../support/block-limits.ts";
+import { assertBlockKit, assertModalView } from "../support/block-limits.ts";
 import { eventually, type Harness, SIGNING_SECRET, startHarness } from "../support/harness.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: views, blocks and bodies are inspected loosely.
@@ -44,16 +44,7 @@ function viewOf(user: string, ready: (v: FakeView) => boolean, timeoutMs = 5_000
   return eventually(() => {
     const v = h.slack.openView(user);
     if (!v || !ready(v)) throw new Error(`view not ready: ${v ? text(v).slice(0, 300) : "none"}`);
-    const { title, submit, close, blocks, private_metadata, callback_id } = v.view;
-    assertBlockKit({
-      type: "modal",
-      blocks,
-      title,
-      submit: submit ?? undefined,
-      close: close ?? undefined,
-      private_metadata,
-      callback_id,
-    });
+    assertModalView(v);
     return v;
   }, timeoutMs);
 }

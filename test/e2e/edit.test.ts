@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { FakeView } from "../../sandbox/slack/types.ts";
 import { SEED } from "../../sandbox/tallyfy/server.ts";
 import { ACTION } from "../../src/blocks/ids.ts";
-import { assertBlockKit } from "../support/block-limits.ts";
+import { assertModalView } from "../support/block-limits.ts";
 import { eventually, type Harness, startHarness } from "../support/harness.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: views and bodies are inspected loosely.
@@ -32,24 +32,11 @@ const runPath = `/organizations/${SEED.orgId}/runs/${RUN}`;
 const puts = () => h.sandbox.requests.filter((r) => r.method === "PUT" && r.path === runPath);
 const sandboxRun = () => h.sandbox.state.runs.get(RUN)!;
 
-function assertModal(v: FakeView) {
-  const { title, submit, close, blocks, private_metadata, callback_id } = v.view;
-  assertBlockKit({
-    type: "modal",
-    blocks,
-    title,
-    submit: submit ?? undefined,
-    close: close ?? undefined,
-    private_metadata,
-    callback_id,
-  });
-}
-
 function aliceView(ready: (v: FakeView) => boolean, timeoutMs = 5_000): Promise<FakeView> {
   return eventually(() => {
     const v = h.slack.openView(ALICE);
     if (!v || !ready(v)) throw new Error(`view not ready: ${v ? text(v).slice(0, 300) : "none"}`);
-    assertModal(v);
+    assertModalView(v);
     return v;
   }, timeoutMs);
 }

@@ -3,7 +3,7 @@ import type { FakeView } from "../../sandbox/slack/types.ts";
 import { type RecordedRequest, SEED } from "../../sandbox/tallyfy/server.ts";
 import { ACTION } from "../../src/blocks/ids.ts";
 import { launchNameBlock, PICKER_BLOCK } from "../../src/blocks/modals/launch-views.ts";
-import { assertBlockKit } from "../support/block-limits.ts";
+import { assertModalView } from "../support/block-limits.ts";
 import { eventually, type Harness, startHarness } from "../support/harness.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: views and bodies are inspected loosely.
@@ -37,24 +37,10 @@ function aliceView(ready: (v: FakeView) => boolean, timeoutMs = 5_000): Promise<
   return eventually(() => {
     const v = h.slack.openView(ALICE);
     if (!v || !ready(v)) throw new Error(`view not ready: ${v ? text(v).slice(0, 300) : "none"}`);
-    assertModal(v);
+    assertModalView(v);
     return v;
   }, timeoutMs);
 }
-/** The view as the bot sent it must fit Slack's limits (the fake adds nulls for absent parts). */
-function assertModal(v: FakeView) {
-  const { title, submit, close, blocks, private_metadata, callback_id } = v.view;
-  assertBlockKit({
-    type: "modal",
-    blocks,
-    title,
-    submit: submit ?? undefined,
-    close: close ?? undefined,
-    private_metadata,
-    callback_id,
-  });
-}
-
 const isForm = (v: FakeView) => v.view.submit?.text === "Launch";
 
 async function openForm(words: string): Promise<FakeView> {

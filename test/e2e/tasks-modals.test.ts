@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { FakeView, Json } from "../../sandbox/slack/types.ts";
 import { SEED, SEED_TASKS } from "../../sandbox/tallyfy/server.ts";
-import { assertBlockKit } from "../support/block-limits.ts";
+import { assertModalView } from "../support/block-limits.ts";
 import { eventually, type Harness, startHarness } from "../support/harness.ts";
 import { ALICE, BOB, ephemeral, OPS, posts, settled, tallyfyCalls, text } from "./tasks-support.ts";
 
@@ -52,16 +52,7 @@ function aliceView(pred: (v: FakeView) => boolean): Promise<FakeView> {
   return eventually(() => {
     const v = h.slack.openView(ALICE);
     if (!v || !pred(v)) throw new Error("no such view yet");
-    const { title, submit, close, blocks, private_metadata, callback_id } = v.view;
-    assertBlockKit({
-      type: "modal",
-      blocks,
-      title,
-      submit: submit ?? undefined,
-      close: close ?? undefined,
-      private_metadata,
-      callback_id,
-    });
+    assertModalView(v);
     return v;
   });
 }

@@ -5,6 +5,7 @@
  * Slack's own character count.
  */
 import { checkMessage, checkView, type Report } from "../../sandbox/slack/block-kit.ts";
+import type { FakeView } from "../../sandbox/slack/types.ts";
 
 /** A message (text and blocks), or a view as the app sends it or as Slack returns it. */
 export interface Surface {
@@ -49,4 +50,18 @@ export function assertBlockKit(surface: Surface): void {
   if (problems.length > 0) {
     throw new Error(`Block Kit violations (${problems.length}):\n- ${problems.join("\n- ")}`);
   }
+}
+
+/** A modal the fake Slack holds, as the bot sent it (the fake adds nulls for absent parts). */
+export function assertModalView(v: FakeView): void {
+  const { title, submit, close, blocks, private_metadata, callback_id } = v.view;
+  assertBlockKit({
+    type: "modal",
+    blocks,
+    title,
+    submit: submit ?? undefined,
+    close: close ?? undefined,
+    private_metadata,
+    callback_id,
+  });
 }
