@@ -1,6 +1,5 @@
-import { spawn } from "node:child_process";
 import { Agent, get } from "node:http";
-import { fileURLToPath } from "node:url";
+
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { BACKGROUND_CONCURRENCY } from "../../src/app.ts";
 import { decodeListState, LIST_PAGE_ACTIONS } from "../../src/blocks/ids.ts";
@@ -8,6 +7,7 @@ import { MAX_WAITING } from "../../src/features/commands/register.ts";
 import { createLogger } from "../../src/log.ts";
 import { boltLogger } from "../../src/slack/bolt.ts";
 import { assertBlockKit } from "../support/block-limits.ts";
+import { startInstance } from "../support/bot-process.ts";
 import { eventually, type Harness, startHarness } from "../support/harness.ts";
 
 const OPS = "C0OPS";
@@ -511,38 +511,24 @@ describe("shutdown", () => {
   });
 
   it("npm start: serves /healthz, and exits cleanly on SIGTERM", async () => {
-    const index = fileURLToPath(new URL("../../src/index.ts", import.meta.url));
-    const child = spawn(process.execPath, [index], {
-      env: {
-        PATH: process.env.PATH,
-        SLACK_BOT_TOKEN: "xoxb-test-bot-token-0123456789",
-        SLACK_SIGNING_SECRET: "test-signing-secret-abcdef",
-        SLACK_API_URL: h.slack.apiUrl,
-        TALLYFY_API_URL: h.sandbox.url,
-        TALLYFY_ACCESS_TOKEN: h.sandbox.token,
-        TALLYFY_ORG_ID: h.sandbox.orgId,
-        PORT: "0",
-      },
-      stdio: ["ignore", "ignore", "pipe"],
+    const bot = await startInstance("bot", {
+      PATH: process.env.PATH ?? "",
+      SLACK_BOT_TOKEN: "xoxb-test-bot-token-0123456789",
+      SLACK_SIGNING_SECRET: "test-signing-secret-abcdef",
+      SLACK_API_URL: h.slack.apiUrl,
+      TALLYFY_API_URL: h.sandbox.url,
+      TALLYFY_ACCESS_TOKEN: h.sandbox.token,
+      TALLYFY_ORG_ID: h.sandbox.orgId,
+      PORT: "0",
     });
-    let stderr = "";
-    child.stderr.on("data", (d: Buffer) => {
-      stderr += d.toString();
-    });
-    const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
     try {
-      const port = await eventually(() => {
-        const m = /listening on port (\d+)/.exec(stderr);
-        if (!m) throw new Error(`not listening yet: ${stderr}`);
-        return Number(m[1]);
-      }, 15_000);
-      expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
-      child.kill("SIGTERM");
-      expect(await exited).toBe(0);
-      expect(stderr).toContain("SIGTERM received");
-      expect(stderr).not.toContain(h.sandbox.token);
+      expect((await fetch(`http://127.0.0.1:${bot.port}/healthz`)).status).toBe(200);
+      expect(await bot.stop()).toBe(0);
+      const logs = bot.logs.join("\n");
+      expect(logs).toContain("SIGTERM received");
+      expect(logs).not.toContain(h.sandbox.token);
     } finally {
-      child.kill("SIGKILL");
+      await bot.stop();
     }
   }, 30_000);
 });

@@ -3,12 +3,11 @@
  * or in one reply through its response_url, and a change already sent to Tallyfy is never
  * reported as "nothing was changed".
  */
-import { spawn } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { SlackDriver } from "../../sandbox/slack/driver.ts";
 import type { FakeSlack } from "../../sandbox/slack/fake-slack.ts";
 import type { TallyfySandbox } from "../../sandbox/tallyfy/server.ts";
+import { startInstance } from "../support/bot-process.ts";
 import {
   BOT_TOKEN,
   eventually,
@@ -124,36 +123,19 @@ describe("SIGTERM to the process (src/index.ts)", () => {
     h = await startHarness({ sandboxLatencyMs: 1_500 });
     const { slack, sandbox } = h;
     const runs = distinctRuns(sandbox, 100);
-    const child = spawn(
-      process.execPath,
-      [fileURLToPath(new URL("../../src/index.ts", import.meta.url))],
-      {
-        env: {
-          PATH: process.env.PATH,
-          SLACK_BOT_TOKEN: BOT_TOKEN,
-          SLACK_SIGNING_SECRET: SIGNING_SECRET,
-          SLACK_API_URL: slack.apiUrl,
-          TALLYFY_API_URL: sandbox.url,
-          TALLYFY_ACCESS_TOKEN: sandbox.token,
-          TALLYFY_ORG_ID: sandbox.orgId,
-          PORT: "0",
-        },
-        stdio: ["ignore", "ignore", "pipe"],
-      },
-    );
-    let stderr = "";
-    child.stderr.on("data", (d: Buffer) => {
-      stderr += d.toString();
+    const bot = await startInstance("bot", {
+      PATH: process.env.PATH ?? "",
+      SLACK_BOT_TOKEN: BOT_TOKEN,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: slack.apiUrl,
+      TALLYFY_API_URL: sandbox.url,
+      TALLYFY_ACCESS_TOKEN: sandbox.token,
+      TALLYFY_ORG_ID: sandbox.orgId,
+      PORT: "0",
     });
-    const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
     try {
-      const port = await eventually(() => {
-        const m = /listening on port (\d+)/.exec(stderr);
-        if (!m) throw new Error(`not listening yet: ${stderr}`);
-        return Number(m[1]);
-      }, 15_000);
       const driver = new SlackDriver({
-        botUrl: `http://127.0.0.1:${port}/slack/events`,
+        botUrl: `http://127.0.0.1:${bot.port}/slack/events`,
         signingSecret: SIGNING_SECRET,
         slack,
       });
@@ -165,12 +147,10 @@ describe("SIGTERM to the process (src/index.ts)", () => {
       }
       await slack.waitFor((c) => c.method === "chat.postMessage", 15_000);
 
-      child.kill("SIGTERM");
-
-      expect(await exited).toBe(0);
+      expect(await bot.stop()).toBe(0);
       expectOneAnswerEach(answersPerCommand(slack, sent));
     } finally {
-      child.kill("SIGKILL");
+      await bot.stop();
     }
   }, 60_000);
 });

@@ -3,11 +3,9 @@
  * Slack and one Tallyfy sandbox, with drivers that sign requests to one instance or alternate
  * between them. Postgres when a DATABASE_URL schema is given, else one SQLite DATA_DIR.
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { SlackDriver } from "../../sandbox/slack/driver.ts";
 import { type FakeSlack, startFakeSlack } from "../../sandbox/slack/fake-slack.ts";
 import { startTallyfySandbox, type TallyfySandbox } from "../../sandbox/tallyfy/server.ts";
@@ -15,20 +13,9 @@ import { decodeKey } from "../../src/config.ts";
 import { openPostgresStore } from "../../src/store/postgres-store.ts";
 import type { SharedStore } from "../../src/store/shared-state.ts";
 import { openSqliteStore } from "../../src/store/sqlite-store.ts";
+import { type Instance, startInstance } from "./bot-process.ts";
 import { BOT_TOKEN, ENCRYPTION_KEY, SIGNING_SECRET } from "./harness.ts";
 import type { TestSchema } from "./postgres.ts";
-
-/** The checkout whose src/index.ts runs (BOT_ROOT points at another one, e.g. older code). */
-const ROOT = process.env.BOT_ROOT ?? fileURLToPath(new URL("../..", import.meta.url));
-
-export interface Instance {
-  name: string;
-  port: number;
-  /** Its log lines (JSON), as written. */
-  logs: string[];
-  /** SIGTERM, as a rolling restart does; resolves with the exit code once it has exited. */
-  stop(): Promise<number | null>;
-}
 
 /** Sends each request to the next instance in turn; `sentTo` records which one got each. */
 export class RoundRobinDriver extends SlackDriver {
@@ -59,6 +46,8 @@ export class RoundRobinDriver extends SlackDriver {
     return super.signedPost(body, contentType, opts);
   }
 }
+
+export type { Instance };
 
 export interface Cluster {
   backend: "postgres" | "sqlite";
@@ -136,58 +125,6 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       if (dir) rmSync(dir, { recursive: true, force: true });
     },
   };
-}
-
-const LISTENING = /listening on port (\d+)/;
-
-function startInstance(name: string, env: Record<string, string>): Promise<Instance> {
-  return new Promise((resolve, reject) => {
-    const child: ChildProcess = spawn(process.execPath, ["src/index.ts"], {
-      cwd: ROOT,
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    const logs: string[] = [];
-    let partial = "";
-    let started = false;
-    const exited = new Promise<number | null>((done) => child.on("exit", (code) => done(code)));
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(new Error(`instance ${name} did not start:\n${logs.join("\n")}`));
-    }, 30_000);
-    const onData = (chunk: Buffer) => {
-      const lines = (partial + chunk.toString("utf8")).split("\n");
-      partial = lines.pop() ?? "";
-      for (const line of lines) {
-        logs.push(line);
-        const port = LISTENING.exec(line)?.[1];
-        if (port && !started) {
-          started = true;
-          clearTimeout(timer);
-          resolve({
-            name,
-            port: Number(port),
-            logs,
-            async stop() {
-              if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
-              const force = setTimeout(() => child.kill("SIGKILL"), 15_000);
-              const code = await exited;
-              clearTimeout(force);
-              return code;
-            },
-          });
-        }
-      }
-    };
-    child.stdout?.on("data", onData);
-    child.stderr?.on("data", onData);
-    child.on("error", reject);
-    void exited.then((code) => {
-      if (started) return;
-      clearTimeout(timer);
-      reject(new Error(`instance ${name} exited (${code}) before listening:\n${logs.join("\n")}`));
-    });
-  });
 }
 
 /** Log lines of `instance` whose message includes `text`. */
