@@ -1,6 +1,6 @@
 import { checkMessage, formatProblem } from "./block-kit.ts";
 import { BOT, TEAM } from "./seed.ts";
-import { publishHome, unfurl } from "./surfaces.ts";
+import { jsonArg, publishHome, unfurl } from "./surfaces.ts";
 import type { FakeChannel, FakeMessage, FakeUser, Json } from "./types.ts";
 import { SlackApiError, type Workspace } from "./workspace.ts";
 
@@ -201,15 +201,6 @@ function messageContent(
       response_metadata: { messages: problems.map(formatProblem) },
     });
   return { text, blocks };
-}
-
-function jsonArg(v: unknown): unknown {
-  if (typeof v !== "string") return v;
-  try {
-    return JSON.parse(v);
-  } catch {
-    throw new SlackApiError("invalid_arguments");
-  }
 }
 
 function paginate<T>(items: T[], args: Json): { page: T[]; next: string } {

@@ -124,7 +124,8 @@ function authPrompt(args: Json): { text?: string; blocks?: Json[] } | undefined 
   };
 }
 
-function jsonArg(v: unknown): unknown {
+/** A Web API argument that may arrive JSON-encoded (form posts) or as the value itself. */
+export function jsonArg(v: unknown): unknown {
   if (typeof v !== "string") return v;
   try {
     return JSON.parse(v);

@@ -5,6 +5,7 @@
  */
 import { type FoundTask, runIdOf } from "./tasks.ts";
 import type { SandboxState, SandboxThread } from "./types.ts";
+import { formFieldView } from "./views.ts";
 
 export interface TaskViewOptions {
   with: ReadonlySet<string>;
@@ -71,16 +72,7 @@ export function fullTaskView(state: SandboxState, found: FoundTask, opts: TaskVi
   if (w.has("form_fields")) {
     view.form_fields = {
       data: (task.form_fields ?? []).map((f) => ({
-        id: f.id,
-        alias: f.alias,
-        label: f.label,
-        field_type: f.field_type,
-        required: f.required,
-        position: f.position,
-        guidance: f.guidance,
-        options: f.options,
-        ...(f.columns ? { columns: f.columns } : {}),
-        ...(f.collect_time !== undefined ? { collect_time: f.collect_time } : {}),
+        ...formFieldView(f),
         field_value: task.taskdata?.[f.id] ?? null,
       })),
     };

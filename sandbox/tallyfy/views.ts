@@ -43,9 +43,13 @@ export function templateSummaryView(t: SandboxTemplate) {
 }
 
 function fieldView(f: SandboxField, checklistId: string) {
+  return { ...formFieldView(f), checklist_id: checklistId };
+}
+
+/** A form field as Tallyfy shows it, on a kick-off form or a task. */
+export function formFieldView(f: SandboxField) {
   return {
     id: f.id,
-    checklist_id: checklistId,
     alias: f.alias,
     label: f.label,
     field_type: f.field_type,
