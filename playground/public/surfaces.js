@@ -43,18 +43,25 @@ export function renderUnfurls(unfurls, act) {
     "div",
     { class: "unfurls" },
     entries.map(([url, unfurl]) =>
-      h(
-        "div",
-        { class: "unfurl", dataset: { url } },
-        h("div", { class: "unfurl-source" }, hostOf(url)),
-        renderBlocks(unfurl.blocks ?? [], {
-          kind: "message",
-          stateOf: () => undefined,
-          act: (block, element, payload) => act(url, block, element, payload),
-          suggest: async () => ({ hint: "Not available in a link preview." }),
-        }),
-      ),
+      unfurlCard(url, unfurl, (block, element, payload) => act(url, block, element, payload), {
+        hint: "Not available in a link preview.",
+      }),
     ),
+  );
+}
+
+/** One unfurled link: its host, then its blocks; `act` answers a click, `suggested` a search. */
+function unfurlCard(url, unfurl, act, suggested) {
+  return h(
+    "div",
+    { class: "unfurl", dataset: { url } },
+    h("div", { class: "unfurl-source" }, hostOf(url)),
+    renderBlocks(unfurl.blocks ?? [], {
+      kind: "message",
+      stateOf: () => undefined,
+      act,
+      suggest: async () => suggested,
+    }),
   );
 }
 
@@ -62,17 +69,7 @@ export function renderUnfurls(unfurls, act) {
 export function renderComposerPreview(composer) {
   if (!composer) return [];
   const previews = Object.entries(composer.unfurls).map(([url, unfurl]) =>
-    h(
-      "div",
-      { class: "unfurl", dataset: { url } },
-      h("div", { class: "unfurl-source" }, hostOf(url)),
-      renderBlocks(unfurl.blocks ?? [], {
-        kind: "message",
-        stateOf: () => undefined,
-        act: async () => toast("Send the message first.", "info"),
-        suggest: async () => ({}),
-      }),
-    ),
+    unfurlCard(url, unfurl, async () => toast("Send the message first.", "info"), {}),
   );
   const prompt = composer.authPrompt
     ? h(
