@@ -101,8 +101,7 @@ export function createHttpGuard(opts: HttpGuardOptions): HttpGuard {
   return {
     wrap(listener) {
       return (req, res) => {
-        const path = (req.url ?? "/").split("?")[0] ?? "/";
-        if (req.method !== "POST" || !opts.endpoints.includes(path)) {
+        if (req.method?.toUpperCase() !== "POST" || !opts.endpoints.includes(routedPath(req))) {
           listener(req, res);
           return;
         }
@@ -118,6 +117,18 @@ export function createHttpGuard(opts: HttpGuardOptions): HttpGuard {
       receiving.clear();
     },
   };
+}
+
+/**
+ * The path as Bolt's HTTPReceiver routes it (a WHATWG URL's pathname, dot segments resolved), so
+ * no spelling of the events endpoint reaches Bolt without passing here first.
+ */
+function routedPath(req: IncomingMessage): string {
+  try {
+    return new URL(req.url ?? "/", "http://localhost").pathname;
+  } catch {
+    return "";
+  }
 }
 
 /** The whole body, or undefined past `limit` bytes (the rest is not read). */

@@ -2,10 +2,12 @@
  * Request-level defences (issue 12 items 2, 5, 8, 10 and the payload half of 17), through
  * Bolt's real HTTP receiver with Slack-signed requests, the fake Slack and the Tallyfy sandbox.
  */
+import { request } from "node:http";
 import { connect } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { SlackDriver } from "../../sandbox/slack/driver.ts";
 import { basePayload } from "../../sandbox/slack/payloads.ts";
+import { signSlackRequest } from "../../sandbox/slack/signing.ts";
 import type { FakeView } from "../../sandbox/slack/types.ts";
 import { SEED } from "../../sandbox/tallyfy/server.ts";
 import { ACTION } from "../../src/blocks/ids.ts";
@@ -174,6 +176,40 @@ describe("timestamps and replays", () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(deletes()).toHaveLength(1);
     expect(h.logs.join("\n")).toContain("refused a replayed request");
+  });
+
+  it("guards the events endpoint however its path is spelled (dot segments resolve as Bolt resolves them)", async () => {
+    const body = commandBody(`archive ${RUN}`);
+    const timestamp = now();
+    const signature = signSlackRequest(SIGNING_SECRET, timestamp, body);
+    // Sent raw: fetch would resolve the dot segments before they reach the bot.
+    const post = () =>
+      new Promise<number>((resolve, reject) => {
+        const req = request(
+          {
+            host: "127.0.0.1",
+            port: h.port,
+            method: "POST",
+            path: "/slack/x/../events",
+            headers: {
+              "content-type": FORM,
+              "x-slack-request-timestamp": String(timestamp),
+              "x-slack-signature": signature,
+            },
+          },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          },
+        );
+        req.on("error", reject);
+        req.end(body);
+      });
+    expect(await post()).toBe(200);
+    expect(await post()).toBe(401);
+    await eventually(() => expect(deletes()).toHaveLength(1));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(deletes()).toHaveLength(1);
   });
 
   it("answers the same options request twice (typing a query again sends the same bytes)", async () => {
