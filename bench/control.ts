@@ -2,11 +2,14 @@
 import { request } from "undici";
 import type {
   CallInfo,
+  CardInfo,
   ClickTarget,
   DriveResult,
   Json,
   Marks,
   MintedUrl,
+  ReplyInfo,
+  SeededRun,
   ServicesInfo,
   SlackSummary,
   TallyfyRequestInfo,
@@ -34,6 +37,16 @@ export class Control {
   configure = (botUrl: string) => this.call("POST", "/configure", { botUrl });
   setLatency = (ms: number) => this.call("POST", "/latency", { ms });
   marks = () => this.call<Marks>("GET", "/marks");
+  seedRuns = (n: number, prefix: string) =>
+    this.call<SeededRun[]>("POST", "/seed-runs", { n, prefix });
+  cards = (from: number, prefix: string) =>
+    this.call<CardInfo[]>("GET", `/cards?from=${from}&prefix=${prefix}`);
+  replies = (from: number) => this.call<ReplyInfo[]>("GET", `/replies?from=${from}`);
+  rateLimit = (limit: { requests: number; windowMs: number } | null) =>
+    this.call<{ throttled: number }>("POST", "/rate-limit", limit ?? {});
+  throttled = async () => (await this.call<{ throttled: number }>("GET", "/throttled")).throttled;
+  completeTask = (runId: string) =>
+    this.call<{ ok: boolean; taskId?: string }>("POST", "/complete-task", { runId });
 
   async mint(n: number, opts: { triggers?: boolean; user?: string; channel?: string } = {}) {
     const out = await this.call<{ items: MintedUrl[] }>("POST", "/mint", { n, ...opts });

@@ -1,11 +1,9 @@
 /**
  * The load generator: Slack-signed requests (v0 scheme) sent over keep-alive undici pools,
- * closed loop (N always in flight) or open loop (a fixed rate, latency counted from the
- * scheduled send time so a slow server cannot hide its queue).
+ * closed loop (N always in flight).
  */
 import { Pool } from "undici";
 import { signSlackRequest } from "../sandbox/slack/signing.ts";
-import type { Json } from "./protocol.ts";
 import type { Sample } from "./stats.ts";
 
 export interface SignedRequest {
@@ -63,31 +61,6 @@ export function commandBody(
     response_url: responseUrl,
     trigger_id: triggerId,
   }).toString();
-}
-
-/** A block_suggestion for an external select in an open view. */
-export function suggestionBody(
-  who: SlackWho,
-  view: { id: string; view: Json },
-  actionId: string,
-  blockId: string,
-  value: string,
-): string {
-  const payload = {
-    type: "block_suggestion",
-    user: { id: who.user.id, username: who.user.name, name: who.user.name, team_id: who.teamId },
-    api_app_id: who.appId,
-    token: "fakeVerificationToken0000",
-    team: { id: who.teamId, domain: who.teamDomain },
-    enterprise: null,
-    is_enterprise_install: false,
-    container: { type: "view", view_id: view.id },
-    view: view.view,
-    action_id: actionId,
-    block_id: blockId,
-    value,
-  };
-  return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
 }
 
 export class Target {
@@ -152,31 +125,4 @@ export async function closedLoop(
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, requests.length) }, worker));
   return samples;
-}
-
-/** Requests at a fixed rate, whatever the answers; latency from each scheduled send time. */
-export async function openLoop(
-  target: Target,
-  requests: SignedRequest[],
-  perSecond: number,
-  maxConnections = 512,
-): Promise<Sample[]> {
-  const pool = target.pool(maxConnections);
-  const interval = 1000 / perSecond;
-  const inFlight: Promise<Sample>[] = [];
-  const start = performance.now();
-  let i = 0;
-  await new Promise<void>((resolve) => {
-    const tick = () => {
-      const now = performance.now();
-      while (i < requests.length && start + i * interval <= now) {
-        inFlight.push(target.send(pool, requests[i]!, start + i * interval));
-        i++;
-      }
-      if (i < requests.length) setTimeout(tick, 1);
-      else resolve();
-    };
-    tick();
-  });
-  return Promise.all(inFlight);
 }

@@ -71,3 +71,29 @@ export interface DriveResult {
 }
 
 export type ClickTarget = { channel: string; ts: string } | { viewId: string };
+
+/** A run seeded for the bench: its card carries `key`. */
+export interface SeededRun {
+  id: string;
+  name: string;
+  key: string;
+}
+
+/** A chat.postMessage that carried a card key. */
+export interface CardInfo {
+  key: string;
+  /** The fake Slack's clock (Date.now()) when the call arrived. */
+  at: number;
+  ok: boolean;
+  ts?: string | undefined;
+}
+
+/** One response_url post. */
+export interface ReplyInfo {
+  id: string;
+  at: number;
+  status: number;
+  text?: string | undefined;
+  deleted: boolean;
+  notice: boolean;
+}

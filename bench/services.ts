@@ -7,6 +7,7 @@
  *
  * Prints one JSON line (ServicesInfo) once listening; exits when stdin closes or on SIGTERM.
  */
+import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { SlackDriver, type StateInput } from "../sandbox/slack/driver.ts";
@@ -15,10 +16,13 @@ import type { ApiCall } from "../sandbox/slack/types.ts";
 import { startTallyfySandbox } from "../sandbox/tallyfy/server.ts";
 import type {
   CallInfo,
+  CardInfo,
   ClickTarget,
   DriveResult,
   Json,
   Marks,
+  ReplyInfo,
+  SeededRun,
   ServicesInfo,
   SlackSummary,
 } from "./protocol.ts";
@@ -111,6 +115,48 @@ async function waitCall(
   }
 }
 
+/** `n` active runs copied from the seed, each named `<prefix><n, 6 digits>` (a card's key). */
+function seedRuns(n: number, prefix: string): SeededRun[] {
+  const seed = [...sandbox.state.runs.values()].find(
+    (r) => r.orgId === sandbox.orgId && r.status === "active" && r.tasks.length >= 2,
+  );
+  if (!seed) throw new Error("no active run with tasks in the seed");
+  return Array.from({ length: n }, (_, i) => {
+    const key = `${prefix}${String(i).padStart(6, "0")}`;
+    const id = randomBytes(16).toString("hex");
+    const run = structuredClone(seed);
+    Object.assign(run, { id, name: `Bench run ${key}` });
+    for (const t of run.tasks) t.id = randomBytes(16).toString("hex");
+    sandbox.state.runs.set(id, run);
+    return { id, name: run.name, key };
+  });
+}
+
+/** chat.postMessage calls from `from` on that carry a card key (`<prefix>` + 6 digits). */
+function cards(from: number, prefix: string): CardInfo[] {
+  const pattern = new RegExp(`${prefix}\\d{6}`);
+  const out: CardInfo[] = [];
+  for (let i = from; i < slack.calls.length; i++) {
+    const c = slack.calls[i]!;
+    if (c.method !== "chat.postMessage") continue;
+    const key = pattern.exec(JSON.stringify(c.args))?.[0];
+    if (key) out.push({ key, at: c.at, ok: c.response.ok === true, ts: c.response.ts });
+  }
+  return out;
+}
+
+/** response_url posts from `from` on: when, and whether each was text, a deletion or a notice. */
+function replies(from: number): ReplyInfo[] {
+  return slack.responses.slice(from).map((r) => ({
+    id: r.id,
+    at: r.at,
+    status: r.status,
+    text: typeof r.body.text === "string" ? r.body.text : undefined,
+    deleted: r.body.delete_original === true,
+    notice: noticeText(r.body) !== undefined,
+  }));
+}
+
 function needDriver(): SlackDriver {
   if (!driver) throw new Error("POST /configure with the bot's URL first");
   return driver;
@@ -147,6 +193,24 @@ const routes: Record<string, Handler> = {
     return { latencyMs: sandbox.latencyMs };
   },
   "GET /marks": () => marks(),
+  "POST /seed-runs": (_q, b) => seedRuns(Math.min(Number(b.n) || 1, 5_000), String(b.prefix)),
+  "GET /cards": (q) => cards(Number(q.get("from") ?? 0), q.get("prefix") ?? "BR"),
+  "GET /replies": (q) => replies(Number(q.get("from") ?? 0)),
+  "POST /rate-limit": (_q, b) => {
+    sandbox.rateLimit = b.requests
+      ? { requests: Number(b.requests), windowMs: Number(b.windowMs) }
+      : undefined;
+    return { throttled: sandbox.throttled };
+  },
+  "GET /throttled": () => ({ throttled: sandbox.throttled }),
+  /** Completes a run's first open task as a person would in Tallyfy (no webhook is sent). */
+  "POST /complete-task": (_q, b) => {
+    const run = sandbox.state.runs.get(String(b.runId));
+    const task = run?.tasks.find((t) => t.status !== "completed");
+    if (!task) return { ok: false };
+    Object.assign(task, { status: "completed", completed_at: new Date().toISOString() });
+    return { ok: true, taskId: task.id };
+  },
   "POST /mint": (_q, b) => {
     const n = Math.min(Number(b.n) || 1, 50_000);
     const ctx = { channelId: String(b.channel ?? "C0OPS"), userId: String(b.user ?? "U0ALICE") };

@@ -1,0 +1,141 @@
+/**
+ * Measure 1, command to card: N `/tallyfy show` of N distinct runs sent at once, each timed from
+ * its send to the fake Slack recording its card (chat.postMessage naming the run). The bot, the
+ * naive bot and the naive bot's twin (the same code in another process: its difference from the
+ * naive bot is the noise) take turns, round by round, the order turning every round; the bare
+ * Bolt baseline takes its turn too, for the ack.
+ */
+import type { BenchContext } from "./context.ts";
+import { sleep } from "./context.ts";
+import { closedLoop, commandBody, type SignedRequest, sign, type Target } from "./load.ts";
+import type { SeededRun } from "./protocol.ts";
+import { type Latency, latency } from "./stats.ts";
+
+export interface CardLevel {
+  inFlight: number;
+  rounds: number;
+  /** Command to card, per target (the baseline posts no card: acks only). */
+  card: Record<"bot" | "naive" | "twin", Latency>;
+  ack: Record<"bot" | "naive" | "twin" | "baseline", Latency>;
+  /** Commands whose card never came (or failed), per target. */
+  missing: Record<"bot" | "naive" | "twin", number>;
+  ackErrors: Record<"bot" | "naive" | "twin" | "baseline", number>;
+}
+
+export interface CardPlan {
+  levels: { inFlight: number; rounds: number }[];
+}
+
+type Who = "bot" | "naive" | "twin" | "baseline";
+
+/** Keep-alive connections to `target` open again before a timed round (see refresh in README). */
+async function refreshConnections(ctx: BenchContext, target: Target, n: number) {
+  const help = Array.from({ length: n }, (_, i) =>
+    sign(
+      target.secret,
+      commandBody(ctx.who, "help", `${target.origin}/unused/${i}`, `warm.${Date.now()}.${i}`),
+    ),
+  );
+  await closedLoop(target, help, n);
+}
+
+/** One round: `runs.length` commands at once; returns per-command ack and card times. */
+async function round(
+  ctx: BenchContext,
+  target: Target,
+  who: Who,
+  runs: SeededRun[],
+  prefix: string,
+): Promise<{ acks: number[]; ackErrors: number; cards: number[]; missing: number }> {
+  const n = runs.length;
+  const minted = await ctx.control.mint(n);
+  const requests: SignedRequest[] = runs.map((run, i) =>
+    sign(
+      target.secret,
+      commandBody(ctx.who, `show ${run.id}`, minted[i]!.responseUrl, `card.${Date.now()}.${i}`),
+    ),
+  );
+  await refreshConnections(ctx, target, n);
+  const marks = await ctx.control.marks();
+  const pool = target.pool(n);
+  const sentAt = new Map<string, number>();
+  const samples = await Promise.all(
+    requests.map((req, i) => {
+      sentAt.set(runs[i]!.key, Date.now());
+      return target.send(pool, req);
+    }),
+  );
+  const acks = samples.map((s) => s.ms);
+  const ackErrors = samples.filter((s) => s.status !== 200 || s.ms > 3000).length;
+  if (who === "baseline") return { acks, ackErrors, cards: [], missing: 0 };
+  const deadline = Date.now() + 30_000;
+  let seen = await ctx.control.cards(marks.calls, prefix);
+  while (seen.filter((c) => c.ok).length < n && Date.now() < deadline) {
+    await sleep(25);
+    seen = await ctx.control.cards(marks.calls, prefix);
+  }
+  const cards: number[] = [];
+  for (const c of seen) {
+    const from = sentAt.get(c.key);
+    if (c.ok && from !== undefined) {
+      cards.push(c.at - from);
+      sentAt.delete(c.key);
+    }
+  }
+  return { acks, ackErrors, cards, missing: sentAt.size };
+}
+
+export async function measureCards(
+  ctx: BenchContext,
+  targets: Record<Who, Target>,
+  plan: CardPlan,
+): Promise<CardLevel[]> {
+  await ctx.control.setLatency(100);
+  const most = Math.max(...plan.levels.map((l) => l.inFlight));
+  const prefix = "BC";
+  const runs = await ctx.control.seedRuns(most, prefix);
+  const order: Who[] = ["bot", "naive", "twin", "baseline"];
+  const out: CardLevel[] = [];
+  try {
+    for (const level of plan.levels) {
+      const acks: Record<Who, number[]> = { bot: [], naive: [], twin: [], baseline: [] };
+      const cards: Record<Who, number[]> = { bot: [], naive: [], twin: [], baseline: [] };
+      const missing: Record<Who, number> = { bot: 0, naive: 0, twin: 0, baseline: 0 };
+      const ackErrors: Record<Who, number> = { bot: 0, naive: 0, twin: 0, baseline: 0 };
+      for (let r = 0; r < level.rounds; r++) {
+        // The order turns every round, so drift (CPU heat, GC, the services' own state) hits all.
+        const turn = order.map((_, i) => order[(i + r) % order.length]!);
+        for (const who of turn) {
+          const result = await round(ctx, targets[who], who, runs.slice(0, level.inFlight), prefix);
+          acks[who].push(...result.acks);
+          cards[who].push(...result.cards);
+          missing[who] += result.missing;
+          ackErrors[who] += result.ackErrors;
+          // Let the target's own after-work (card records, logs) settle before the next turn.
+          await sleep(Math.min(500, 20 + level.inFlight * 2));
+        }
+      }
+      out.push({
+        inFlight: level.inFlight,
+        rounds: level.rounds,
+        card: { bot: latency(cards.bot), naive: latency(cards.naive), twin: latency(cards.twin) },
+        ack: {
+          bot: latency(acks.bot),
+          naive: latency(acks.naive),
+          twin: latency(acks.twin),
+          baseline: latency(acks.baseline),
+        },
+        missing: { bot: missing.bot, naive: missing.naive, twin: missing.twin },
+        ackErrors,
+      });
+      ctx.log(
+        `  ${level.inFlight} in flight: card p50/p99 bot ${fmt(out.at(-1)!.card.bot)}, naive ${fmt(out.at(-1)!.card.naive)}, twin ${fmt(out.at(-1)!.card.twin)}`,
+      );
+    }
+  } finally {
+    await ctx.control.setLatency(0);
+  }
+  return out;
+}
+
+const fmt = (l: Latency) => `${l.p50.toFixed(0)}/${l.p99.toFixed(0)} ms`;
