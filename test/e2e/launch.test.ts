@@ -108,7 +108,11 @@ describe("opening", () => {
     // Only the template index may be read meanwhile, in the background, after the picker opened.
     const open = h.slack.callsTo("views.open").at(-1);
     for (const r of h.sandbox.requests) {
-      expect([r.method, r.path.endsWith("/checklists"), r.query.q]).toEqual(["GET", true, undefined]);
+      expect([r.method, r.path.endsWith("/checklists"), r.query.q]).toEqual([
+        "GET",
+        true,
+        undefined,
+      ]);
       expect(r.at).toBeGreaterThanOrEqual(open?.at ?? Infinity);
     }
     expect(picker.view.submit).toBeNull();
