@@ -128,6 +128,18 @@ export interface TemplatesService {
     opts?: CallOptions,
   ): Promise<Page<TemplateSummary>>;
   get(id: string, opts?: CallOptions): Promise<Template>;
+  /**
+   * Refreshes the connection's template title index (template-index.ts) when it is missing or
+   * older than the cache TTL: the unfiltered list, 100 a page, at most 3 pages. Resolves when
+   * that refresh ends; never rejects (a failure is logged).
+   */
+  warmIndex(opts?: CallOptions): Promise<void>;
+  /**
+   * By the connection's index alone (no request): the id of the one live template titled `words`
+   * (trimmed, case-insensitive). Undefined when the index is missing, older than 10 minutes,
+   * incomplete, or has none or several such templates. Verify the template it names.
+   */
+  indexedMatch(words: string): string | undefined;
 }
 
 export interface RunsService {

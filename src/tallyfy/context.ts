@@ -5,6 +5,7 @@ import { connectionKey, type TtlCache, untilAborted } from "./cache.ts";
 import type { TallyfyClient } from "./client.ts";
 import { apiPath, orgId } from "./ids.ts";
 import type { Page } from "./schemas.ts";
+import type { TemplateIndexes } from "./template-index.ts";
 
 export interface ServiceContext {
   client: TallyfyClient;
@@ -13,6 +14,8 @@ export interface ServiceContext {
   /** The connection's token is registered here while the connection is in use. */
   secrets: Secrets;
   logger: Logger;
+  /** Each connection's template title index (template-index.ts); absent when caching is off. */
+  templateIndexes?: TemplateIndexes;
 }
 
 /**
@@ -46,7 +49,8 @@ export function noteSkipped<P extends Page<unknown>>(
 /**
  * A cached, coalesced read. The key always starts with the token's fingerprint and the org, so
  * one connection's data is never served to another. The shared load runs without any one
- * caller's abort signal; each caller still stops waiting when its own signal aborts.
+ * caller's abort signal (at the first caller's priority); each caller still stops waiting when
+ * its own signal aborts.
  */
 export function cachedRead<T>(
   ctx: ServiceContext,
@@ -56,7 +60,10 @@ export function cachedRead<T>(
   load: (opts: CallOptions) => Promise<T>,
 ): Promise<T> {
   const key = `${connectionKey(ctx.conn)}:${name}:${JSON.stringify(parts)}`;
-  const shared = { ...(opts?.policy ? { policy: opts.policy } : {}) };
+  const shared = {
+    ...(opts?.policy ? { policy: opts.policy } : {}),
+    ...(opts?.priority ? { priority: opts.priority } : {}),
+  };
   const promise = ctx.cache.get(key, () => load(shared)) as Promise<T>;
   return untilAborted(promise, opts?.signal);
 }

@@ -10,16 +10,22 @@ import type { PacerOptions } from "./pacing.ts";
 import { createRunsService } from "./runs.ts";
 import { createTagsService } from "./tags.ts";
 import { createTasksService } from "./tasks.ts";
+import { TemplateIndexes } from "./template-index.ts";
 import { createTemplatesService } from "./templates.ts";
 import { createUsersService } from "./users.ts";
 
 export interface CreateTallyfyOptions {
   apiUrl: string;
   logger?: Logger;
-  /** How long templates, users and tags stay cached. Default 60 s; 0 turns caching off. */
+  /**
+   * How long templates, users and tags stay cached, and how long a template title index is
+   * fresh. Default 60 s; 0 turns caching (and the index) off.
+   */
   cacheTtlMs?: number;
   /** Most cached entries across all connections. Default 2000. */
   cacheMax?: number;
+  /** Clock of the caches and the template title index (template-index.ts), for tests. */
+  now?: () => number;
   userAgent?: string;
   dispatcher?: Dispatcher;
   /** Where connection tokens are registered; default: the logger's (or a new registry). */
@@ -28,6 +34,11 @@ export interface CreateTallyfyOptions {
   pacing?: PacerOptions;
   pacingNoticeMs?: number;
 }
+
+/** A launch by title trusts an index at most this old (and checks the template it reads). */
+const INDEX_MAX_AGE_MS = 10 * 60_000;
+/** Connections with a template index at once (each ≤ 300 short rows). */
+const INDEX_CONNECTIONS = 500;
 
 export function createTallyfy(opts: CreateTallyfyOptions): Tallyfy {
   const client = new TallyfyClient({
@@ -41,18 +52,31 @@ export function createTallyfy(opts: CreateTallyfyOptions): Tallyfy {
   });
   const { secrets } = client;
   const logger = opts.logger ?? silentLogger;
+  const cacheTtlMs = opts.cacheTtlMs ?? 60_000;
   const cache = new TtlCache<unknown>({
-    ttlMs: opts.cacheTtlMs ?? 60_000,
+    ttlMs: cacheTtlMs,
     max: opts.cacheMax ?? 2000,
+    ...(opts.now ? { now: opts.now } : {}),
   });
+  const templateIndexes =
+    cacheTtlMs > 0
+      ? new TemplateIndexes({
+          freshMs: cacheTtlMs,
+          maxAgeMs: INDEX_MAX_AGE_MS,
+          max: INDEX_CONNECTIONS,
+          ...(opts.now ? { now: opts.now } : {}),
+        })
+      : undefined;
   // Task completions under way in this process, so a double click completes once.
   const inflight = new Map<string, Promise<unknown>>();
   return {
-    forConnection: (conn) => createTallyfyApi({ client, conn, cache, secrets, logger, inflight }),
+    forConnection: (conn) =>
+      createTallyfyApi({ client, conn, cache, secrets, logger, inflight, templateIndexes }),
     me: createMeService(client),
     resetPacing: () => client.resetPacing(),
     async close() {
       cache.clear();
+      templateIndexes?.clear();
       await client.close();
     },
   };

@@ -1,4 +1,5 @@
 import type { CallOptions, TemplatesService } from "./api.ts";
+import { connectionKey } from "./cache.ts";
 import { cachedRead, noteSkipped, orgPath, type ServiceContext } from "./context.ts";
 import { templateId } from "./ids.ts";
 import {
@@ -10,13 +11,16 @@ import {
   templateSchema,
   templateSummarySchema,
 } from "./schemas.ts";
+import { exactMatch, type TemplateIndex } from "./template-index.ts";
 
 const MAX_PER_PAGE = 100;
+/** The title index reads at most this many pages of 100; a bigger organization's is incomplete. */
+const INDEX_PAGES = 3;
 const summaries = listEnvelope(templateSummarySchema);
 const template = itemEnvelope(templateSchema);
 
 export function createTemplatesService(ctx: ServiceContext): TemplatesService {
-  return {
+  const service: TemplatesService = {
     async search(q, paging = {}, opts?: CallOptions): Promise<Page<TemplateSummary>> {
       const page = Math.max(1, paging.page ?? 1);
       const perPage = Math.min(MAX_PER_PAGE, Math.max(1, paging.perPage ?? 20));
@@ -55,5 +59,40 @@ export function createTemplatesService(ctx: ServiceContext): TemplatesService {
         ),
       );
     },
+
+    warmIndex(opts?: CallOptions): Promise<void> {
+      const indexes = ctx.templateIndexes;
+      if (!indexes) return Promise.resolve();
+      const { signal: _own, ...shared } = opts ?? {};
+      return indexes.warm(
+        connectionKey(ctx.conn),
+        () => loadIndex(service, shared),
+        (error) =>
+          ctx.logger.warn("could not refresh the template index", {
+            error: (error as Error).message,
+          }),
+      );
+    },
+
+    indexedMatch(words: string): string | undefined {
+      const index = ctx.templateIndexes?.get(connectionKey(ctx.conn));
+      return index ? exactMatch(index, words)?.id : undefined;
+    },
   };
+  return service;
+}
+
+/** Every template's id, title and archived flag, from the unfiltered list (cached like any search). */
+async function loadIndex(
+  templates: TemplatesService,
+  opts: CallOptions,
+): Promise<Omit<TemplateIndex, "loadedAt">> {
+  const all: TemplateIndex["templates"] = [];
+  for (let page = 1; ; page++) {
+    const found = await templates.search("", { page, perPage: MAX_PER_PAGE }, opts);
+    for (const t of found.items) all.push({ id: t.id, title: t.title, archived: !!t.archived_at });
+    if ((found.skipped?.length ?? 0) > 0) return { templates: all, complete: false };
+    if (!found.pagination.hasNext) return { templates: all, complete: true };
+    if (page >= INDEX_PAGES) return { templates: all, complete: false };
+  }
 }

@@ -22,7 +22,10 @@ import { newNonce, openModal, updateModal, updateWhenReady } from "../../slack/m
 import { describeFailure } from "../../slack/reply.ts";
 import { openedMetadata, viewSealer } from "../../slack/sealed-metadata.ts";
 import type { TallyfyApi } from "../../tallyfy/api.ts";
+import type { Template } from "../../tallyfy/schemas.ts";
+import { sameTitle } from "../../tallyfy/template-index.ts";
 import { unescapeSlack } from "../commands/parse.ts";
+import { directTemplate, warmTemplateIndex } from "./lookup.ts";
 
 /** What a shortcut or Home adds to the launch modal (see LaunchMeta). */
 export type LaunchPrefill = Pick<LaunchMeta, "summary" | "threadTs" | "fromHome">;
@@ -43,6 +46,7 @@ export async function openLaunch(
     : launchPickerView({ meta });
   const seal = viewSealer(bot, i.userId);
   const opened = await openModal(i, seal(first), bot.logger);
+  if (opened) warmTemplateIndex(bot, actor.api);
   if (!opened || !query) return;
   const view = await viewForQuery(bot, actor, i, query, meta).catch((error: unknown) =>
     pickerWithFailure(bot, error, i, meta),
@@ -50,7 +54,10 @@ export async function openLaunch(
   await updateModal(i.client, opened.id, opened.hash, seal(view), bot.logger);
 }
 
-/** One clear match opens its form; several are listed; none says so. */
+/**
+ * One clear match opens its form; several are listed; none says so. A template id, or a title
+ * the warm index knows, is read straight away (lookup.ts).
+ */
 async function viewForQuery(
   bot: BotContext,
   actor: Actor,
@@ -58,17 +65,17 @@ async function viewForQuery(
   query: string,
   meta: LaunchMeta,
 ): Promise<ModalView> {
+  const direct = await directTemplate(bot, actor.api, query);
+  if (direct) return formView(bot, direct, meta, i.userId);
   const policy = bot.policies.background;
   const page = await actor.api.templates.search(query, { perPage: 25 }, { policy });
   const live = page.items.filter((t) => !t.archived_at);
-  const wanted = query.toLowerCase();
-  const exact = live.filter((t) => t.title.trim().toLowerCase() === wanted);
+  const exact = live.filter((t) => sameTitle(t.title, query));
   const only = exact.length === 1 ? exact[0] : live.length === 1 ? live[0] : undefined;
   if (only) return formFor(bot, actor.api, only.id, meta, i.userId);
   return launchPickerView({ meta, query, matches: exact.length > 1 ? exact : live });
 }
 
-/** A fresh form for a template: name prefilled, the caller as owner, the command's channel. */
 async function formFor(
   bot: BotContext,
   api: TallyfyApi,
@@ -77,6 +84,16 @@ async function formFor(
   userId: string,
 ): Promise<ModalView> {
   const template = await api.templates.get(templateId, { policy: bot.policies.background });
+  return formView(bot, template, from, userId);
+}
+
+/** A fresh form for a template: name prefilled, the caller as owner, the command's channel. */
+function formView(
+  bot: BotContext,
+  template: Template,
+  from: LaunchMeta,
+  userId: string,
+): ModalView {
   const channelId = from.channelId;
   return launchFormView({
     template,

@@ -37,6 +37,7 @@ import type { Run, Template } from "../../tallyfy/schemas.ts";
 import { actionLine, buildCard, postCard, runLink } from "../card/cards.ts";
 import { refreshHome } from "../home/flow.ts";
 import { launchOrFind } from "./ambiguous.ts";
+import { warmTemplateIndex } from "./lookup.ts";
 
 type Meta = LaunchMeta & { templateId: string };
 
@@ -128,6 +129,7 @@ async function launch(bot: BotContext, form: FormSubmission<Meta>): Promise<Subm
       ),
   });
   if (!launched.ok) return launched.outcome;
+  warmTemplateIndex(bot, api);
 
   const { run, found } = launched.value;
   if (found)

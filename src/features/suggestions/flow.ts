@@ -10,6 +10,7 @@ import { tagOption } from "../../blocks/modals/run-form.ts";
 import type { BotContext } from "../../slack/context.ts";
 import type { TallyfyApi } from "../../tallyfy/api.ts";
 import type { TemplateSummary } from "../../tallyfy/schemas.ts";
+import { warmTemplateIndex } from "../launch/lookup.ts";
 
 export const MAX_OPTIONS = 100;
 
@@ -50,8 +51,10 @@ export function templateOptions(items: TemplateSummary[], query: string): Option
 
 export const findTemplates: Find = async (bot, api, { query }) => {
   const policy = bot.policies.interactive;
-  const page = await api.templates.search(query, { perPage: MAX_OPTIONS }, { policy });
-  return templateOptions(page.items, query);
+  const searched = api.templates.search(query, { perPage: MAX_OPTIONS }, { policy });
+  // After the search has started: an empty query's page is the index's first, shared with it.
+  warmTemplateIndex(bot, api);
+  return templateOptions((await searched).items, query);
 };
 
 export const findTags: Find = async (bot, api, { query }) => {
