@@ -52,6 +52,8 @@ export interface CallOptions {
   priority?: Priority;
   /** Called once if the call has waited for the organization's budget past the client's notice time. */
   onPaced?: () => void;
+  /** Tallyfy's clock when it answered (its Date header), for a successful call. */
+  onAnswerDate?: (epochMs: number) => void;
 }
 
 /** Whose rights a call uses: a personal access token and the organization to act in. */

@@ -178,7 +178,7 @@ export class TallyfyClient {
       const timeoutMs = Math.max(1, Math.min(policy.attemptTimeoutMs, remaining));
       let result: AttemptResult<z.output<S>>;
       try {
-        result = await this.#attempt(conn, req, path, attempt, timeoutMs, opts.signal);
+        result = await this.#attempt(conn, req, path, attempt, timeoutMs, opts);
       } catch (error) {
         permit.done({});
         throw error;
@@ -208,7 +208,7 @@ export class TallyfyClient {
     path: string,
     attempt: number,
     timeoutMs: number,
-    callerSignal: AbortSignal | undefined,
+    { signal: callerSignal, onAnswerDate }: CallOptions,
   ): Promise<AttemptResult<z.output<S>>> {
     const started = performance.now();
     const timer = new AbortController();
@@ -245,6 +245,8 @@ export class TallyfyClient {
       const remaining = parseRemaining(res.headers["x-ratelimit-remaining"]);
       if (res.statusCode >= 200 && res.statusCode < 300) {
         const parsed = parseSuccess(req.schema, res.statusCode, res.headers, body, ctx);
+        const date = Date.parse(String(res.headers.date ?? ""));
+        if (parsed.ok && onAnswerDate && Number.isFinite(date)) onAnswerDate(date);
         return parsed.ok
           ? { ok: true, value: parsed.value, remaining }
           : fail(parsed.failure, remaining);

@@ -31,13 +31,16 @@ function isStateRefusal(error: unknown): boolean {
   );
 }
 
+/** Tallyfy stamps its own archive within this long of answering; an older stamp was not ours. */
+const OUR_ARCHIVE_WITHIN_MS = 10_000;
+
 /**
- * Archive, activate or refresh, deciding what happened from Tallyfy's answers alone (never
- * from the bot's clock). Archive reads first: a DELETE of a run that is already archived can
- * answer 200 with the run as it was (the reference promises no refusal; the sandbox does this),
- * so only the status before the call tells someone else's earlier archive from ours; an
- * archived run is then not sent a DELETE at all.
- * Activate needs no read: Tallyfy refuses (400) a run that is not archived.
+ * Archive, activate or refresh in one request each, deciding what happened from Tallyfy's
+ * answers alone (never from the bot's clock). A DELETE of a run that is already archived
+ * answers 200 with the run as it was, so archive compares the run's `archived_at` with Tallyfy's
+ * own clock on the answer (its Date header): a stamp older than that is someone else's earlier
+ * archive, and the card says "already archived" rather than "Archived by" the clicker.
+ * Activate needs no read either: Tallyfy refuses (400) a run that is not archived.
  */
 export async function performRunAction(
   api: TallyfyApi,
@@ -49,11 +52,19 @@ export async function performRunAction(
   if (kind === "refresh") return { run: await api.runs.get(runId, opts), verb: "Refreshed" };
 
   if (kind === "archive") {
-    const before = await api.runs.get(runId, opts);
-    if (before.status === "archived") return { run: before, notice: ALREADY_ARCHIVED };
     beforeWrite();
+    let answeredAt: number | undefined;
     try {
-      const run = await api.runs.archive(runId, opts);
+      const run = await api.runs.archive(runId, {
+        ...opts,
+        onAnswerDate: (at) => {
+          answeredAt = at;
+        },
+      });
+      const stamped = run.archived_at ? Date.parse(run.archived_at) : Number.NaN;
+      if (answeredAt !== undefined && stamped < answeredAt - OUR_ARCHIVE_WITHIN_MS) {
+        return { run, notice: ALREADY_ARCHIVED };
+      }
       return { run, verb: "Archived", at: run.archived_at };
     } catch (error) {
       if (!isStateRefusal(error)) throw error;
