@@ -31,6 +31,8 @@ export interface PacerOptions {
 /** A slot to send one attempt; `done` reports what came back (and frees the slot). */
 export interface Permit {
   done(answer: PacedAnswer): void;
+  /** The attempt was never sent (its caller stopped first): frees the slot, learns nothing. */
+  cancel(): void;
   /** Milliseconds this attempt waited for the org's budget. */
   waitedMs: number;
 }
@@ -104,6 +106,10 @@ export class Pacer {
           resolve({
             waitedMs: startedAt - queuedAt,
             done: (answer) => this.#answered(budget, startedAt, answer),
+            cancel: () => {
+              budget.inFlight--;
+              this.#pump(budget);
+            },
           });
         },
         fail: (error) => {

@@ -11,7 +11,6 @@ import type { WebClient } from "../../slack/web-client.ts";
 import type { CardInput } from "../../store/live-state.ts";
 import { createMemorySharedState, type SharedState } from "../../store/shared-state.ts";
 import type { Tallyfy } from "../../tallyfy/api.ts";
-import { createTallyfy } from "../../tallyfy/index.ts";
 import { postToSubscribers } from "../subscriptions/on-launch.ts";
 import { createDeliveries, type Deliveries } from "../webhooks/deliveries.ts";
 import { webhookRoute } from "../webhooks/receiver.ts";
@@ -52,12 +51,13 @@ export function createLiveEngine(opts: LiveEngineOptions): LiveEngine {
   const { bot } = opts;
   const shared = isShared(opts.store) ? opts.store : createMemorySharedState(bot.now);
   const requests = createRequestLog(bot.now);
-  // Its own Tallyfy client: every request it sends is counted against the org's budget.
-  const tallyfy: Tallyfy = createTallyfy({
-    apiUrl: bot.config.tallyfy.apiUrl,
-    logger: opts.logger,
-    secrets: bot.secrets,
+  // Its own Tallyfy client, so every request it sends is counted (the reconcile loop's own
+  // allowance), on the bot's per-organization budgets: nobody waits for this work, so its calls
+  // are background and a person's commands and clicks go first when an organization's budget
+  // is short (issue 18).
+  const tallyfy: Tallyfy = bot.tallyfy.sharingBudget({
     dispatcher: requests.dispatcher,
+    priority: "background",
   });
   const fanout = createFanout({ client: opts.client, logger: opts.logger });
   const deliveries = createDeliveries({
