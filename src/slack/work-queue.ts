@@ -34,7 +34,7 @@ export interface WorkQueue {
   markWrite(): void;
   /**
    * The running work whose code is executing now, as the Tallyfy SDK sees it (work-scope.ts):
-   * a shutdown lets go of work that is in a Tallyfy call and has sent nothing yet.
+   * a shutdown lets go of work that waits for Tallyfy's budget and has sent nothing yet.
    */
   scope(): WorkScope | undefined;
   /** Waiting, not yet started. */
@@ -44,8 +44,8 @@ export interface WorkQueue {
   /** Resolves true once nothing is waiting or running, false if `ms` pass first. */
   idle(ms: number): Promise<boolean>;
   /**
-   * Starts nothing more: waiting work, running work that has sent Tallyfy nothing yet and is
-   * in a call (or enters one), and any enqueued from now on, is told "not_started".
+   * Starts nothing more: waiting work, running work that has sent Tallyfy nothing yet and waits
+   * for its budget (now or later), and any enqueued from now on, is told "not_started".
    */
   close(): void;
   /**
@@ -106,8 +106,8 @@ interface Running {
   wrote: boolean;
   /** Told it was stopped ("not_started", "read" or "write"): nothing more may be sent. */
   cut: boolean;
-  /** Tallyfy calls in progress. */
-  calls: number;
+  /** Tallyfy calls waiting for their organization's budget. */
+  waiting: number;
   /** Requests sent to Tallyfy, less those it refused with a 429. */
   sent: number;
   stop: AbortController;
@@ -129,8 +129,8 @@ export function createWorkQueue(options: number | WorkQueueOptions): WorkQueue {
     while (queue.length > 0 && !closed && running.size < limit) queue.shift()!.start();
     if (running.size === 0 && queue.length === 0) waiters.wake();
   };
-  /** In a Tallyfy call, with nothing sent: it is waiting for the budget, and may go. */
-  const waitingOnTallyfy = (job: Running) => job.calls > 0 && job.sent === 0;
+  /** Waiting for Tallyfy's budget with nothing sent: it never got going, and may go. */
+  const waitingOnTallyfy = (job: Running) => job.waiting > 0 && job.sent === 0;
   /** Tells running work it never got going, and stops its Tallyfy calls. */
   const letGo = (job: Running) => {
     if (job.cut || !running.has(job)) return;
@@ -146,8 +146,8 @@ export function createWorkQueue(options: number | WorkQueueOptions): WorkQueue {
   const scopeOf = (job: Running): WorkScope => {
     job.scope ??= {
       signal: job.stop.signal,
-      held(inCall) {
-        job.calls += inCall ? 1 : -1;
+      held(waiting) {
+        job.waiting += waiting ? 1 : -1;
         startsNothingMore(job);
       },
       sending() {
@@ -181,7 +181,7 @@ export function createWorkQueue(options: number | WorkQueueOptions): WorkQueue {
           work: queued,
           wrote: false,
           cut: false,
-          calls: 0,
+          waiting: 0,
           sent: 0,
           stop: new AbortController(),
           scope: undefined,

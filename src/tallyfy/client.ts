@@ -10,8 +10,8 @@
  * - Every attempt first asks the per-organization Pacer (pacing.ts) for a slot, so a burst
  *   waits for Tallyfy's budget instead of collecting 429s.
  *
- * Each call reports to the work it is part of (work-scope.ts): held while it runs, and when a
- * request goes out; work let go by a shutdown stops waiting and sends nothing.
+ * Each call reports to the work it is part of (work-scope.ts): while it waits for the budget,
+ * and when a request goes out; work let go by a shutdown stops waiting and sends nothing.
  */
 import { Agent, type Dispatcher, request as undiciRequest } from "undici";
 import type { z } from "zod";
@@ -28,7 +28,7 @@ import {
   readBody,
 } from "./responses.ts";
 import { MIN_ATTEMPT_MS, retryableStatus, retryDelay, sleep } from "./retry.ts";
-import { inScope, SharedCalls, type WorkScope } from "./work-scope.ts";
+import { SharedCalls, type WorkScope, withScopeSignal } from "./work-scope.ts";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "DELETE";
 export type QueryValue = string | number | boolean | undefined;
@@ -129,9 +129,8 @@ export class TallyfyClient {
   ): Promise<z.output<S>> {
     const scope = opts.scope === undefined ? this.workScope() : (opts.scope ?? undefined);
     if (req.method !== "GET") {
-      return inScope(scope, opts.signal, (signal) =>
-        this.#send(conn, req, { ...opts, ...(signal ? { signal } : {}) }, scope),
-      );
+      const signal = withScopeSignal(opts.signal, scope);
+      return this.#send(conn, req, { ...opts, ...(signal ? { signal } : {}) }, scope);
     }
     const path = req.path.split("?")[0] ?? req.path;
     assertSafePath(path);
@@ -170,13 +169,22 @@ export class TallyfyClient {
 
     for (let attempt = 1; ; attempt++) {
       opts.signal?.throwIfAborted();
-      const permit = await this.#pacer.acquire(org, {
-        priority: opts.priority ?? this.#priority,
-        maxWaitMs: paceWaitLeft ?? Math.max(0, deadline - performance.now() - MIN_ATTEMPT_MS),
-        signal: opts.signal,
-        onHeld,
-        noticeMs: this.#pacingNoticeMs,
-      });
+      let waiting = false;
+      const permit = await this.#pacer
+        .acquire(org, {
+          priority: opts.priority ?? this.#priority,
+          maxWaitMs: paceWaitLeft ?? Math.max(0, deadline - performance.now() - MIN_ATTEMPT_MS),
+          signal: opts.signal,
+          onHeld,
+          noticeMs: this.#pacingNoticeMs,
+          onWait: () => {
+            waiting = true;
+            scope?.held(true);
+          },
+        })
+        .finally(() => {
+          if (waiting) scope?.held(false);
+        });
       if (opts.signal?.aborted) {
         permit.cancel();
         throw opts.signal.reason;

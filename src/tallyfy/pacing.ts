@@ -49,6 +49,8 @@ export interface AcquireOptions {
   /** Longest this attempt may wait for the budget before failing as rate-limited. */
   maxWaitMs: number;
   signal?: AbortSignal | undefined;
+  /** Called at once if the attempt has to wait for the budget (before the promise settles). */
+  onWait?: (() => void) | undefined;
   /** Called once if the attempt is still waiting after `noticeMs`. */
   onHeld?: (() => void) | undefined;
   noticeMs?: number | undefined;
@@ -142,6 +144,8 @@ export class Pacer {
         const onHeld = opts.onHeld;
         notice = setTimeout(() => onHeld(), opts.noticeMs);
       }
+      // Last: it may stop the wait at once (through the signal), clearing the timers above.
+      opts.onWait?.();
     });
   }
 

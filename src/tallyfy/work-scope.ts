@@ -1,16 +1,16 @@
 /**
  * Whose work a Tallyfy call is part of, so a shutdown can tell work that sent Tallyfy nothing
  * yet (still waiting for its organization's budget: let it go, "run it again") from work
- * whose reads or changes are out. The bot's work queue supplies it (Tallyfy.useWorkScope);
- * the SDK only reports to it.
+ * whose reads or changes are out. The bot supplies it (Tallyfy.useWorkScope: the work queue,
+ * the live-card engine); the SDK only reports to it.
  */
 import { untilAborted } from "./cache.ts";
 
 export interface WorkScope {
   /** Aborts once the work has been let go: its calls stop waiting and send nothing more. */
   readonly signal: AbortSignal;
-  /** A Tallyfy call of this work began (true) or ended (false). */
-  held(inCall: boolean): void;
+  /** A Tallyfy call of this work started (true) or stopped (false) waiting for the budget. */
+  held(waiting: boolean): void;
   /** A request for this work is about to go out. */
   sending(): void;
   /** Tallyfy refused that request with a 429: nothing was read or changed by it. */
@@ -26,25 +26,12 @@ export function withScopeSignal(
   return signal ? AbortSignal.any([signal, scope.signal]) : scope.signal;
 }
 
-/** Runs one call of `scope`'s work: held while it runs, stopped when the work is let go. */
-export async function inScope<T>(
-  scope: WorkScope | undefined,
-  signal: AbortSignal | undefined,
-  call: (signal: AbortSignal | undefined) => Promise<T>,
-): Promise<T> {
-  if (!scope) return call(signal);
-  scope.held(true);
-  try {
-    return await call(withScopeSignal(signal, scope));
-  } finally {
-    scope.held(false);
-  }
-}
-
 interface Caller {
   scope: WorkScope | undefined;
   /** This caller has been told the shared request is out. */
   out: boolean;
+  /** This caller has been told the shared request is waiting for the budget. */
+  waiting: boolean;
 }
 
 /** One caller of a shared call: its own signal, work, and "pacing us" note. */
@@ -67,6 +54,7 @@ export class SharedCall<T> {
   readonly #onStopped: () => void;
   readonly #paced = new Set<() => void>();
   #out = false;
+  #waiting = false;
   #settled = false;
   #wasPaced = false;
 
@@ -84,7 +72,10 @@ export class SharedCall<T> {
     };
     const scope: WorkScope = {
       signal: this.#stop.signal,
-      held: () => {},
+      held: (waiting) => {
+        this.#waiting = waiting;
+        for (const c of this.#callers) this.#tellWaiting(c, waiting);
+      },
       sending: () => {
         this.#out = true;
         for (const c of this.#callers) this.#tellOut(c);
@@ -116,22 +107,27 @@ export class SharedCall<T> {
       if (this.#wasPaced) onPaced();
       else this.#paced.add(onPaced);
     }
-    const caller: Caller = { scope, out: false };
+    const caller: Caller = { scope, out: false, waiting: false };
     this.#callers.add(caller);
-    // Already out: this caller's work has a read out too (told before held, so a closed
-    // queue does not let it go as having sent nothing).
-    if (this.#out) this.#tellOut(caller);
-    scope?.held(true);
     try {
+      // Already out: this caller's work has a read out too.
+      if (this.#out) this.#tellOut(caller);
+      if (this.#waiting) this.#tellWaiting(caller, true);
       return await untilAborted(this.promise, withScopeSignal(signal, scope));
     } finally {
       this.#callers.delete(caller);
-      scope?.held(false);
+      this.#tellWaiting(caller, false);
       if (this.#callers.size === 0 && !this.#settled && !this.stopped) {
         this.#stop.abort(signal?.reason ?? scope?.signal.reason);
         this.#onStopped();
       }
     }
+  }
+
+  #tellWaiting(c: Caller, waiting: boolean): void {
+    if (c.waiting === waiting) return;
+    c.waiting = waiting;
+    c.scope?.held(waiting);
   }
 
   #tellOut(c: Caller): void {

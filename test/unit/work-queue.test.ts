@@ -170,16 +170,21 @@ describe("createWorkQueue on shutdown", () => {
     expect((errors[0] as Error).message).toBe("response_url expired");
   });
 
-  /** A Tallyfy call as the SDK makes it: held in the work's scope, stopped by its signal. */
+  /**
+   * A Tallyfy call as the SDK makes it, never answered: `sends` goes out at once, otherwise it
+   * waits for the budget (held); either way it stops when the work is let go.
+   */
   function tallyfyCall(q: WorkQueue, sends: boolean): Promise<void> {
     const scope = q.scope();
     if (!scope) throw new Error("not inside queued work");
-    scope.held(true);
+    if (sends) scope.sending();
+    else scope.held(true);
     return new Promise<void>((_answered, reject) => {
-      if (sends) scope.sending();
       scope.signal.addEventListener("abort", () => reject(scope.signal.reason), { once: true });
       if (scope.signal.aborted) reject(scope.signal.reason);
-    }).finally(() => scope.held(false));
+    }).finally(() => {
+      if (!sends) scope.held(false);
+    });
   }
 
   /** Work making one Tallyfy call that never answers; what it ended in goes to `outcome`. */
@@ -193,7 +198,7 @@ describe("createWorkQueue on shutdown", () => {
     return { work, outcome };
   }
 
-  it("lets go at close of running work waiting in a Tallyfy call with nothing sent: not started, clean", async () => {
+  it("lets go at close of running work waiting for Tallyfy's budget with nothing sent: not started", async () => {
     queue = createWorkQueue(10);
     const told = new Map<string, Unfinished>();
     const waiting = oneCall(queue, told, "waiting", false);
@@ -215,7 +220,7 @@ describe("createWorkQueue on shutdown", () => {
     expect(report).toEqual({ clean: false, notStarted: 1, cutOff: 1, undelivered: 0 });
   });
 
-  it("after close, lets go of work entering a Tallyfy call with nothing sent, and refuses its change", async () => {
+  it("after close, lets go of work that starts to wait for the budget with nothing sent, and refuses its change", async () => {
     queue = createWorkQueue(10);
     const told = new Map<string, Unfinished>();
     let proceed = () => {};
@@ -252,6 +257,7 @@ describe("createWorkQueue on shutdown", () => {
       run: async () => {
         scope = queue.scope();
         await tallyfyCall(queue, true).catch((e: unknown) => void outcome.push(e));
+        await tallyfyCall(queue, false).catch((e: unknown) => void outcome.push(e));
       },
       stopped: async (why) => void told.set("probe", why),
       onError: () => {},
@@ -259,7 +265,9 @@ describe("createWorkQueue on shutdown", () => {
     await tick();
     queue.close();
     expect(told.size).toBe(0); // its request is out
+    // Refused with a 429, it waits for the budget again: now it has sent nothing.
     scope!.refused();
+    scope!.held(true);
     await tick();
     expect(outcome[0]).toBeInstanceOf(WorkStopped);
     expect(await queue.drain(1_000)).toEqual({

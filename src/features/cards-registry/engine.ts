@@ -8,9 +8,11 @@ import type { Logger } from "../../log.ts";
 import type { BotContext } from "../../slack/context.ts";
 import type { LiveCards } from "../../slack/live-cards.ts";
 import type { WebClient } from "../../slack/web-client.ts";
+import { WorkStopped } from "../../slack/work-queue.ts";
 import type { CardInput } from "../../store/live-state.ts";
 import { createMemorySharedState, type SharedState } from "../../store/shared-state.ts";
 import type { Tallyfy } from "../../tallyfy/api.ts";
+import type { WorkScope } from "../../tallyfy/work-scope.ts";
 import { postToSubscribers } from "../subscriptions/on-launch.ts";
 import { createDeliveries, type Deliveries } from "../webhooks/deliveries.ts";
 import { webhookRoute } from "../webhooks/receiver.ts";
@@ -44,6 +46,38 @@ export interface LiveEngine {
   stop(): Promise<void>;
 }
 
+/**
+ * Scopes for the engine's Tallyfy calls: once the bot is stopping, none of them waits for an
+ * organization's budget (a blocked org could hold a reconcile read for minutes); what can go
+ * at once (the last webhook deliveries) still does.
+ */
+function stoppableWaits() {
+  const waiting = new Set<AbortController>();
+  let stopping = false;
+  const stopped = () =>
+    new WorkStopped("the bot is stopping; live cards catch up on the next start");
+  return {
+    scope(): WorkScope {
+      const call = new AbortController();
+      return {
+        signal: call.signal,
+        held(wait) {
+          if (!wait) waiting.delete(call);
+          else if (stopping) call.abort(stopped());
+          else waiting.add(call);
+        },
+        sending() {},
+        refused() {},
+      };
+    },
+    stop() {
+      stopping = true;
+      for (const call of waiting) call.abort(stopped());
+      waiting.clear();
+    },
+  };
+}
+
 const isShared = (store: object): store is SharedState =>
   typeof (store as Partial<SharedState>).seenOnce === "function";
 
@@ -59,6 +93,8 @@ export function createLiveEngine(opts: LiveEngineOptions): LiveEngine {
     dispatcher: requests.dispatcher,
     priority: "background",
   });
+  const waits = stoppableWaits();
+  tallyfy.useWorkScope(() => waits.scope());
   const fanout = createFanout({ client: opts.client, logger: opts.logger });
   const deliveries = createDeliveries({
     bot,
@@ -109,6 +145,7 @@ export function createLiveEngine(opts: LiveEngineOptions): LiveEngine {
       reconcile.start(opts.reconcileIntervalMs);
     },
     async stop() {
+      waits.stop();
       await reconcile.stop();
       await deliveries.flush();
       await Promise.all(launches);
