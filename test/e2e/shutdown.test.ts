@@ -184,15 +184,7 @@ describe("SIGTERM to the process (src/index.ts)", () => {
       }
       await slack.waitFor((c) => c.method === "chat.postMessage", 15_000);
 
-      const code = await bot.stop();
-      if (code !== 0)
-        console.log(
-          bot.logs
-            .filter((l) => !l.includes('"debug"'))
-            .slice(-30)
-            .join("\n"),
-        );
-      expect(code).toBe(0);
+      expect(await bot.stop()).toBe(0);
       expectOneAnswerEach(answersPerCommand(slack, sent));
     } finally {
       await bot.stop();
