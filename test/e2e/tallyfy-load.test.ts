@@ -218,6 +218,46 @@ describe("Tallyfy's rate limit", () => {
   }, 90_000);
 });
 
+describe("who goes first when an organization's budget is short", () => {
+  it("a person's read starts before the live-card work's background reads on the same budget", async () => {
+    // One request at a time until Tallyfy tells the budget, so the start order is the order sent.
+    h = await startHarness({
+      sandboxRateLimit: { requests: 2, windowMs: 1_000 },
+      tallyfy: { pacing: { unknownInFlight: 1 } },
+    });
+    const harness = h;
+    const { orgId, token } = harness.sandbox;
+    const template = activeRunId(harness);
+    const ids = Array.from({ length: 6 }, (_, n) => {
+      const id = `${"e".repeat(24)}${n.toString(16).padStart(8, "0")}`;
+      const run = structuredClone(harness.sandbox.state.runs.get(template)!);
+      harness.sandbox.state.runs.set(id, { ...run, id });
+      return id;
+    });
+    const person = harness.bot.context.tallyfy.forConnection({ token, orgId });
+    // As the live-card engine makes its client: the bot's budgets, background priority.
+    const live = harness.bot.context.tallyfy
+      .sharingBudget({ priority: "background" })
+      .forConnection({ token, orgId });
+    // The window's budget spent, and known to be.
+    await person.runs.get(template);
+    await person.runs.get(template);
+    harness.sandbox.clearRequests();
+
+    const background = ids.slice(0, 5).map((id) => live.runs.get(id));
+    await eventually(() => expect(harness.sandbox.throttled).toBe(1)); // the probe: 429
+    const clicked = person.runs.get(ids[5]!);
+    await Promise.all([...background, clicked]);
+
+    const order = harness.sandbox.requests.map((r) => r.path.split("/").pop());
+    // The probe (refused), then the person's read, then the background work (probes again
+    // included, as the small window fills).
+    expect(order[0]).toBe(ids[0]);
+    expect(order[1]).toBe(ids[5]);
+    expect(new Set(order.slice(2))).toEqual(new Set(ids.slice(0, 5)));
+  }, 20_000);
+});
+
 describe("coalescing never crosses tokens", () => {
   it("two tokens reading one run at once each send their own request", async () => {
     h = await startHarness({ sandboxLatencyMs: 300 });
