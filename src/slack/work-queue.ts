@@ -157,6 +157,7 @@ export function createWorkQueue(options: number | WorkQueueOptions): WorkQueue {
         job.sent--;
         startsNothingMore(job);
       },
+      inHand: () => job.sent > 0,
     };
     return job.scope;
   };

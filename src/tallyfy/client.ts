@@ -173,6 +173,7 @@ export class TallyfyClient {
       const permit = await this.#pacer
         .acquire(org, {
           priority: opts.priority ?? this.#priority,
+          inHand: scope?.inHand() ?? false,
           maxWaitMs: paceWaitLeft ?? Math.max(0, deadline - performance.now() - MIN_ATTEMPT_MS),
           signal: opts.signal,
           onHeld,

@@ -15,6 +15,8 @@ export interface WorkScope {
   sending(): void;
   /** Tallyfy refused that request with a 429: nothing was read or changed by it. */
   refused(): void;
+  /** A request of this work went out already: its next calls finish work under way. */
+  inHand(): boolean;
 }
 
 /** `signal` and the scope's, as one. */
@@ -88,6 +90,7 @@ export class SharedCall<T> {
           c.scope?.refused();
         }
       },
+      inHand: () => [...this.#callers].some((c) => c.scope?.inHand() === true),
     };
     this.promise = Promise.resolve().then(() => send(scope, paced));
     const settled = () => {

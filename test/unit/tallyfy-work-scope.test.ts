@@ -14,6 +14,7 @@ function recordingScope() {
     held: (waiting) => void told.push(waiting ? "waiting" : "not waiting"),
     sending: () => void told.push("sending"),
     refused: () => void told.push("refused"),
+    inHand: () => false,
   };
   return { scope, told, letGo: (why = new Error("let go")) => stop.abort(why) };
 }

@@ -265,8 +265,10 @@ describe("createWorkQueue on shutdown", () => {
     await tick();
     queue.close();
     expect(told.size).toBe(0); // its request is out
+    expect(scope!.inHand()).toBe(true);
     // Refused with a 429, it waits for the budget again: now it has sent nothing.
     scope!.refused();
+    expect(scope!.inHand()).toBe(false);
     scope!.held(true);
     await tick();
     expect(outcome[0]).toBeInstanceOf(WorkStopped);

@@ -68,6 +68,7 @@ function stoppableWaits() {
         },
         sending() {},
         refused() {},
+        inHand: () => false,
       };
     },
     stop() {
