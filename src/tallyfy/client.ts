@@ -169,23 +169,15 @@ export class TallyfyClient {
 
     for (let attempt = 1; ; attempt++) {
       opts.signal?.throwIfAborted();
-      let waiting = false;
-      const permit = await this.#pacer
-        .acquire(org, {
-          priority: opts.priority ?? this.#priority,
-          inHand: scope?.inHand() ?? false,
-          maxWaitMs: paceWaitLeft ?? Math.max(0, deadline - performance.now() - MIN_ATTEMPT_MS),
-          signal: opts.signal,
-          onHeld,
-          noticeMs: this.#pacingNoticeMs,
-          onWait: () => {
-            waiting = true;
-            scope?.held(true);
-          },
-        })
-        .finally(() => {
-          if (waiting) scope?.held(false);
-        });
+      const permit = await this.#pacer.acquire(org, {
+        priority: opts.priority ?? this.#priority,
+        inHand: scope?.inHand() ?? false,
+        maxWaitMs: paceWaitLeft ?? Math.max(0, deadline - performance.now() - MIN_ATTEMPT_MS),
+        signal: opts.signal,
+        onHeld,
+        noticeMs: this.#pacingNoticeMs,
+        onWait: scope ? (waiting) => scope.held(waiting) : undefined,
+      });
       if (opts.signal?.aborted) {
         permit.cancel();
         throw opts.signal.reason;

@@ -53,8 +53,8 @@ export interface AcquireOptions {
   /** Longest this attempt may wait for the budget before failing as rate-limited. */
   maxWaitMs: number;
   signal?: AbortSignal | undefined;
-  /** Called at once if the attempt has to wait for the budget (before the promise settles). */
-  onWait?: (() => void) | undefined;
+  /** Told true at once if the attempt has to wait for the budget, and false when it stops. */
+  onWait?: ((waiting: boolean) => void) | undefined;
   /** Called once if the attempt is still waiting after `noticeMs`. */
   onHeld?: (() => void) | undefined;
   noticeMs?: number | undefined;
@@ -101,7 +101,10 @@ export class Pacer {
     return new Promise<Permit>((resolve, reject) => {
       let notice: ReturnType<typeof setTimeout> | undefined;
       let expiry: ReturnType<typeof setTimeout> | undefined;
+      let waited = false;
       const cleanup = () => {
+        if (waited) opts.onWait?.(false);
+        waited = false;
         clearTimeout(notice);
         clearTimeout(expiry);
         opts.signal?.removeEventListener("abort", onAbort);
@@ -151,7 +154,8 @@ export class Pacer {
         notice = setTimeout(() => onHeld(), opts.noticeMs);
       }
       // Last: it may stop the wait at once (through the signal), clearing the timers above.
-      opts.onWait?.();
+      waited = true;
+      opts.onWait?.(true);
     });
   }
 
