@@ -9,7 +9,6 @@ import { guardMiddleware } from "./guard/index.ts";
 import { createStoreReplayGuard, type ReplayGuard } from "./guard/replay.ts";
 import { finishClosing, SERVER_OPTIONS, within } from "./guard/server-limits.ts";
 import type { Logger, Secrets } from "./log.ts";
-import { watchArrivals } from "./slack/arrivals.ts";
 import { boltLogger, trackInFlight } from "./slack/bolt.ts";
 import { type BotContext, createBotContext, newInstanceId } from "./slack/context.ts";
 import { createSlackFetch } from "./slack/fetch.ts";
@@ -49,29 +48,23 @@ export interface Bot {
   /** HTTP mode: listens on `port` (0 = any free port) and returns the bound port. */
   start(port?: number): Promise<{ port: number | undefined }>;
   /**
-   * Stops taking requests; queued work not yet started is told to run it again; the rest may
+   * Stops taking requests; queued work not yet started (or still waiting for Tallyfy's budget,
+   * nothing sent) is told to run it again; the rest may
    * finish within `drainMs`, then what is still running is told how far it got, and every
    * connection left is closed. `clean`: all finished or was told nothing was changed. Idempotent.
    */
   stop(): Promise<{ clean: boolean }>;
   readonly ready: boolean;
-  /** Whether Slack requests are arriving (post-ack work yields to them meanwhile). */
-  busy(): boolean;
   /** Live cards: webhooks, the fan-out and the reconcile loop. */
   live: LiveEngine;
 }
 
 /**
- * Post-ack work running at once; the rest waits its turn (see src/slack/work-queue.ts).
- * Issue 18 asks for this bound to become the organization's Tallyfy budget (the pacer in
- * src/tallyfy/pacing.ts): not done yet, because stop() tells work still waiting here to be run
- * again, and work waiting in the pacer would be cut off mid-read instead (test/e2e/shutdown).
+ * Most post-ack work running at once. A memory bound (a few KB each), not a pace: what paces
+ * the work is each organization's Tallyfy budget (src/tallyfy/pacing.ts), which lets a burst
+ * go out as fast as Tallyfy takes it. Beyond it work waits in the queue, in order.
  */
-export const BACKGROUND_CONCURRENCY = 16;
-/** While requests keep arriving, work waits up to this long for them to stop... */
-const BACKGROUND_MAX_WAIT_MS = 1000;
-/** ...then this many run at once until they do. */
-const BACKGROUND_CONCURRENCY_WHILE_ACKING = 2;
+export const BACKGROUND_SAFETY_CAP = 1_000;
 /**
  * Node closes an idle keep-alive connection after 5 s; load balancers keep theirs open longer
  * (AWS ALB 60 s), and a request sent on a connection the bot is closing fails with a 502.
@@ -118,7 +111,6 @@ export function createBot(opts: BotOptions): Bot {
     endpoints: ["/slack/events"],
     replay,
     logger,
-    onVerified: (res) => arrivals.track(res),
   });
   const receiver = config.slack.appToken
     ? new SocketModeReceiver({
@@ -173,12 +165,7 @@ export function createBot(opts: BotOptions): Bot {
     identity: createIdentity({ client: () => app.client, logger, policy: policies.background }),
     now,
     policies,
-    background: createWorkQueue({
-      limit: BACKGROUND_CONCURRENCY,
-      busy: () => arrivals.busy(),
-      maxWaitMs: BACKGROUND_MAX_WAIT_MS,
-      busyLimit: BACKGROUND_CONCURRENCY_WHILE_ACKING,
-    }),
+    background: createWorkQueue(BACKGROUND_SAFETY_CAP),
     responseUrls: createResponseUrls(slackFetch.fetch, { slackApiUrl: config.slack.apiUrl }),
     live,
     cards: {
@@ -197,7 +184,8 @@ export function createBot(opts: BotOptions): Bot {
     logger,
     ...(opts.webhookWindowMs !== undefined ? { webhookWindowMs: opts.webhookWindowMs } : {}),
   });
-  const arrivals = watchArrivals(() => bot.background.kick());
+  // Tallyfy calls made by queued work report to it, so stop() can let go of work still waiting.
+  opts.tallyfy.useWorkScope(() => bot.background.scope());
 
   // Global middleware, in the order it runs, before any listener: who may use the bot and
   // replays first, then the in-flight count that shutdown waits on.
@@ -216,7 +204,6 @@ export function createBot(opts: BotOptions): Bot {
     get ready() {
       return ready;
     },
-    busy: () => arrivals.busy(),
     live: engine,
     async start(port = config.slack.port) {
       engine.start();
@@ -240,7 +227,8 @@ export function createBot(opts: BotOptions): Bot {
           logger.warn("stopping the receiver failed", { error: (error as Error).message });
         });
         httpGuard.dropUnverified();
-        // Work not started yet is told at once to run it again; so is any queued from now on.
+        // Work not started yet, or waiting for Tallyfy's budget with nothing sent, is told at once
+        // to run it again; so is any queued from now on.
         bot.background.close();
         // Listeners still running (modal openers) are let finish too.
         const listenersDone = await inFlight.idle(deadline - Date.now());

@@ -15,8 +15,6 @@ export interface HttpGuardOptions {
   endpoints: string[];
   replay: ReplayGuard;
   logger: Logger;
-  /** Called once a request is verified as Slack's: only these count as Slack traffic. */
-  onVerified: (res: ServerResponse) => void;
   now?: () => number;
 }
 
@@ -83,7 +81,6 @@ export function createHttpGuard(opts: HttpGuardOptions): HttpGuard {
       refuse(res, 401, "refused a replayed request (same signature seen before)");
       return;
     }
-    opts.onVerified(res);
     if (payload.kind === "reject") {
       refuse(res, 400, "refused a malformed Slack request", { problem: payload.problem });
       return;

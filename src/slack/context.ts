@@ -35,7 +35,7 @@ export interface BotContext {
   now: () => Date;
   /** Budgets for Tallyfy calls inside the ack window and after it. Never import the constants. */
   policies: { interactive: CallPolicy; background: CallPolicy };
-  /** Post-ack work (Tallyfy reads and card posts), a few at a time. */
+  /** Post-ack work (Tallyfy reads and card posts), paced by each organization's Tallyfy budget. */
   background: WorkQueue;
   /** Commands people ran before connecting, replayed once they have connected (in `store`). */
   pending: PendingCommands;

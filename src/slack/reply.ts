@@ -6,6 +6,7 @@ import { CardPostError, cardPostFailureText } from "../slack-api/card-post-error
 import { tokenFingerprint } from "../tallyfy/cache.ts";
 import { isTallyfyError, TallyfyAuthError } from "../tallyfy/errors.ts";
 import type { BotContext } from "./context.ts";
+import { WorkStopped } from "./work-queue.ts";
 
 /** What the renderers in src/blocks produce for a message. */
 export interface Message {
@@ -121,13 +122,17 @@ async function whoseToken(
   return own ? { kind: "replaced" } : undefined;
 }
 
-/** Reply privately to the person; never replaces the message they clicked on. */
+/**
+ * Reply privately to the person; never replaces the message they clicked on. Says nothing for
+ * work a shutdown let go (WorkStopped): the work queue has told the person already.
+ */
 export async function replyFailure(
   bot: BotContext,
   respond: RespondFn,
   error: unknown,
   ctx: FailureContext,
 ) {
+  if (error instanceof WorkStopped) return;
   const msg = await describeFailure(bot, error, ctx).catch((e: unknown) => {
     bot.logger.error("could not describe a failure", { what: ctx.what, error: e });
     return renderNotice("error", UNEXPECTED);

@@ -1,29 +1,30 @@
 import { AsyncLocalStorage } from "node:async_hooks";
+import type { WorkScope } from "../tallyfy/work-scope.ts";
 import { idleWaiters } from "./idle-waiters.ts";
 
 /**
- * Work that follows an ack (Tallyfy reads, card posts), run a few at a time. Tallyfy sees at
- * most `limit` of our calls at once. Never for work that must start at once (views.open with a
- * 3-second trigger_id).
+ * Work that follows an ack (Tallyfy reads, card posts). Never for work that must start at once
+ * (views.open with a 3-second trigger_id).
  *
  * Listeners hand work over with `enqueue` and return: Bolt then lets go of the request (its
  * HTTP request and response, middleware chain and context, about 20 KB each), so a backlog of
  * thousands of commands holds only the closures' few fields.
  *
- * Acks come first. While `busy()` says requests are arriving, waiting work starts only once it
- * has waited `maxWaitMs` (then `busyLimit` at a time), so a burst of commands is acked at the
- * pace of a bare app and the cards follow it; `kick()` (when the burst is over) starts the rest.
- * Slack allows 3 s for an ack, and a card a second late is still a card.
+ * Work starts at once: what paces it is each organization's Tallyfy budget (the pacer in
+ * src/tallyfy/pacing.ts), where it waits for its turn. `limit` is only a memory bound on the
+ * work running (each holds a few KB while it waits); beyond it work waits here, in order.
  *
  * On shutdown every piece of enqueued work ends in its own answer or in `stopped`: `close()`
- * tells what never started ("not_started") and whatever is enqueued later; `drain(ms)` lets
- * running work finish, then tells what is still running how far it got: "read" (nothing sent
- * to Tallyfy that changes anything) or "write" (a change was sent, so it may have been applied).
+ * tells what never started, and running work that has sent Tallyfy nothing yet (it is waiting
+ * for the budget), that it was not started ("not_started"), and so is whatever is enqueued
+ * later; `drain(ms)` lets the rest finish, then tells what is still running how far it got:
+ * "read" (nothing sent to Tallyfy that changes anything) or "write" (a change was sent, so it
+ * may have been applied).
  */
 export interface WorkQueue {
-  /** Runs `work` when a slot frees; rejects with WorkStopped when closed before it starts. */
+  /** Runs `work` (in order, beyond `limit`); rejects with WorkStopped when closed before it starts. */
   run<T>(work: () => Promise<T>): Promise<T>;
-  /** Starts `work.run` when a slot frees and returns at once. */
+  /** Starts `work.run` (in order, beyond `limit`) and returns at once. */
   enqueue(work: QueuedWork): void;
   /**
    * Called by running work just before it sends Tallyfy a change, so a shutdown that cuts it
@@ -31,15 +32,21 @@ export interface WorkQueue {
    * already: it was told nothing was changed, so the change must not be sent.
    */
   markWrite(): void;
-  /** Start what may start now: call when `busy()` has turned false. */
-  kick(): void;
+  /**
+   * The running work whose code is executing now, as the Tallyfy SDK sees it (work-scope.ts):
+   * a shutdown lets go of work that waits for Tallyfy's budget and has sent nothing yet.
+   */
+  scope(): WorkScope | undefined;
   /** Waiting, not yet started. */
   readonly waiting: number;
   /** Waiting or running. */
   readonly pending: number;
   /** Resolves true once nothing is waiting or running, false if `ms` pass first. */
   idle(ms: number): Promise<boolean>;
-  /** Starts nothing more: waiting work, and any enqueued from now on, is told "not_started". */
+  /**
+   * Starts nothing more: waiting work, running work that has sent Tallyfy nothing yet and waits
+   * for its budget (now or later), and any enqueued from now on, is told "not_started".
+   */
   close(): void;
   /**
    * Closes, waits up to `ms` for running work, tells what is still running that it was cut
@@ -63,7 +70,7 @@ export interface QueuedWork {
 export interface DrainReport {
   /** Every piece of work finished, or never started and was told so. */
   clean: boolean;
-  /** Told "not_started". */
+  /** Told "not_started" (never started, or let go before sending Tallyfy anything). */
   notStarted: number;
   /** Still running at the deadline, told "read" or "write". */
   cutOff: number;
@@ -71,7 +78,10 @@ export interface DrainReport {
   undelivered: number;
 }
 
-/** The error `run` rejects with, and `markWrite` throws, once the queue has let work go. */
+/**
+ * The error `run` rejects with, `markWrite` throws and a let-go work's Tallyfy calls reject
+ * with, once the queue has let work go (the person has been told; nothing else to say).
+ */
 export class WorkStopped extends Error {
   constructor(message = "the bot is stopping") {
     super(message);
@@ -80,37 +90,32 @@ export class WorkStopped extends Error {
 }
 
 export interface WorkQueueOptions {
+  /** Most work running at once: a memory bound, not a pace (the pacer paces). */
   limit: number;
-  busy?: () => boolean;
-  /** While busy: how long work may wait before it starts anyway (default 1000 ms)... */
-  maxWaitMs?: number;
-  /** ...and how many may run then (default 2). */
-  busyLimit?: number;
-  now?: () => number;
 }
 
 interface Waiting {
   start: () => void;
   /** The queue closed before it started. */
   abandon: () => void;
-  since: number;
 }
 
-/** Work that has started: whether it sent a change, and whether a shutdown cut it off. */
+/** Work that has started: how far it got with Tallyfy, and whether a shutdown let it go. */
 interface Running {
   work: QueuedWork | undefined;
   wrote: boolean;
+  /** Told it was stopped ("not_started", "read" or "write"): nothing more may be sent. */
   cut: boolean;
+  /** Tallyfy calls waiting for their organization's budget. */
+  waiting: number;
+  /** Requests sent to Tallyfy, less those it refused with a 429. */
+  sent: number;
+  stop: AbortController;
+  scope: WorkScope | undefined;
 }
 
 export function createWorkQueue(options: number | WorkQueueOptions): WorkQueue {
-  const {
-    limit,
-    busy = () => false,
-    maxWaitMs = 1000,
-    busyLimit = 2,
-    now = () => performance.now(),
-  } = typeof options === "number" ? { limit: options } : options;
+  const { limit } = typeof options === "number" ? { limit: options } : options;
   const queue: Waiting[] = [];
   const running = new Set<Running>();
   /** The running work whose code is executing now (so `markWrite` needs no argument). */
@@ -119,25 +124,42 @@ export function createWorkQueue(options: number | WorkQueueOptions): WorkQueue {
   const notes: Promise<boolean>[] = [];
   const counts = { notStarted: 0, cutOff: 0 };
   let closed = false;
-  let timer: ReturnType<typeof setTimeout> | undefined;
 
-  const mayStart = (): boolean => {
-    if (closed || running.size >= limit) return false;
-    if (!busy()) return true;
-    return running.size < busyLimit && now() - queue[0]!.since >= maxWaitMs;
-  };
   const pump = () => {
-    while (queue.length > 0 && mayStart()) queue.shift()!.start();
+    while (queue.length > 0 && !closed && running.size < limit) queue.shift()!.start();
     if (running.size === 0 && queue.length === 0) waiters.wake();
-    // Held back by a burst before the oldest has waited long enough: look again when it has.
-    // (Held back by busyLimit instead, the next piece of work to finish calls pump.)
-    const due = queue.length > 0 ? queue[0]!.since + maxWaitMs - now() : 0;
-    if (due > 0 && running.size < limit && !timer && !closed) {
-      timer = setTimeout(() => {
-        timer = undefined;
-        pump();
-      }, due);
-    }
+  };
+  /** Waiting for Tallyfy's budget with nothing sent: it never got going, and may go. */
+  const waitingOnTallyfy = (job: Running) => job.waiting > 0 && job.sent === 0;
+  /** Tells running work it never got going, and stops its Tallyfy calls. */
+  const letGo = (job: Running) => {
+    if (job.cut || !running.has(job)) return;
+    job.cut = true;
+    counts.notStarted++;
+    if (job.work) tell(job.work, "not_started");
+    job.stop.abort(new WorkStopped("let go by a shutdown before it sent Tallyfy anything"));
+  };
+  /** Once closed, work that starts to wait for Tallyfy with nothing sent starts nothing more. */
+  const startsNothingMore = (job: Running) => {
+    if (closed && waitingOnTallyfy(job)) letGo(job);
+  };
+  const scopeOf = (job: Running): WorkScope => {
+    job.scope ??= {
+      signal: job.stop.signal,
+      held(waiting) {
+        job.waiting += waiting ? 1 : -1;
+        startsNothingMore(job);
+      },
+      sending() {
+        job.sent++;
+      },
+      refused() {
+        job.sent--;
+        startsNothingMore(job);
+      },
+      inHand: () => job.sent > 0,
+    };
+    return job.scope;
   };
   const tell = (work: QueuedWork, why: Unfinished) => {
     notes.push(
@@ -156,7 +178,15 @@ export function createWorkQueue(options: number | WorkQueueOptions): WorkQueue {
     new Promise<T>((resolve, reject) => {
       const start = () => {
         // Arrival order; the slot is taken before the work's first await.
-        const job: Running = { work: queued, wrote: false, cut: false };
+        const job: Running = {
+          work: queued,
+          wrote: false,
+          cut: false,
+          waiting: 0,
+          sent: 0,
+          stop: new AbortController(),
+          scope: undefined,
+        };
         running.add(job);
         current
           .run(job, () => Promise.resolve().then(work))
@@ -172,7 +202,7 @@ export function createWorkQueue(options: number | WorkQueueOptions): WorkQueue {
         reject(new WorkStopped());
       };
       if (closed) return abandon();
-      queue.push({ start, abandon, since: now() });
+      queue.push({ start, abandon });
       pump();
     });
 
@@ -190,7 +220,10 @@ export function createWorkQueue(options: number | WorkQueueOptions): WorkQueue {
       if (job.cut) throw new WorkStopped("cut off by a shutdown before sending a change");
       job.wrote = true;
     },
-    kick: pump,
+    scope() {
+      const job = current.getStore();
+      return job && running.has(job) ? scopeOf(job) : undefined;
+    },
     get waiting() {
       return queue.length;
     },
@@ -202,9 +235,8 @@ export function createWorkQueue(options: number | WorkQueueOptions): WorkQueue {
     },
     close() {
       closed = true;
-      clearTimeout(timer);
-      timer = undefined;
       for (const waiting of queue.splice(0)) waiting.abandon();
+      for (const job of running) startsNothingMore(job);
       pump();
     },
     async drain(ms, notesMs = 1_500) {
@@ -212,6 +244,10 @@ export function createWorkQueue(options: number | WorkQueueOptions): WorkQueue {
       await self.idle(ms);
       for (const job of running) {
         if (job.cut) continue;
+        if (waitingOnTallyfy(job)) {
+          letGo(job);
+          continue;
+        }
         job.cut = true;
         counts.cutOff++;
         if (job.work) tell(job.work, job.wrote ? "write" : "read");

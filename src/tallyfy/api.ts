@@ -3,6 +3,7 @@
  * interfaces and the error family in errors.ts; never raw HTTP.
  */
 
+import type { Dispatcher } from "undici";
 import type { Priority } from "./pacing.ts";
 import type {
   Organization,
@@ -14,6 +15,7 @@ import type {
   TemplateSummary,
 } from "./schemas.ts";
 import type { TasksService } from "./tasks.ts";
+import type { WorkScope } from "./work-scope.ts";
 
 /** Timeout and retry budget for one logical call, retries included. */
 export interface CallPolicy {
@@ -54,6 +56,11 @@ export interface CallOptions {
   onPaced?: () => void;
   /** Tallyfy's clock when it answered (its Date header), for a successful call. */
   onAnswerDate?: (epochMs: number) => void;
+  /**
+   * The work this call is part of. Default: what `Tallyfy.useWorkScope` finds in the caller's
+   * async context; null: none (a load shared by several callers reports to them itself).
+   */
+  scope?: WorkScope | null;
 }
 
 /** Whose rights a call uses: a personal access token and the organization to act in. */
@@ -179,11 +186,27 @@ export interface MeService {
   organizations(token: string, opts?: CallOptions): Promise<Organization[]>;
 }
 
+export interface SharingBudgetOptions {
+  /** Where its requests go (e.g. a counting dispatcher). Default: its own connection pool. */
+  dispatcher?: Dispatcher;
+  priority?: Priority;
+}
+
 export interface Tallyfy {
   /** Cheap; share caches across calls but never across tokens. */
   forConnection(conn: TallyfyConnection): TallyfyApi;
   me: MeService;
   /** Forgets every organization's learned rate-limit budget and blocks (tests reset Tallyfy). */
   resetPacing(): void;
+  /**
+   * Where calls find the work they are part of (work-scope.ts), evaluated in the caller's async
+   * context: the bot's work queue, so a shutdown can let go of work that has sent nothing.
+   */
+  useWorkScope(scope: () => WorkScope | undefined): void;
+  /**
+   * Another Tallyfy keeping to this one's per-organization budgets (one pacer), with its own
+   * connections and caches, whose calls default to `priority` (the live-card work: background).
+   */
+  sharingBudget(opts: SharingBudgetOptions): Tallyfy;
   close(): Promise<void>;
 }

@@ -61,6 +61,11 @@ export class TtlCache<V> {
     return promise;
   }
 
+  /** Forgets the load in flight for `key` (it was stopped): the next caller starts its own. */
+  abandon(key: string): void {
+    this.#pending.delete(key);
+  }
+
   #settle(key: string, promise: Promise<V>): void {
     if (this.#pending.get(key) === promise) this.#pending.delete(key);
   }

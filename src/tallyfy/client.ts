@@ -9,14 +9,17 @@
  *   starts with the token's fingerprint, so one token's answer never reaches another.
  * - Every attempt first asks the per-organization Pacer (pacing.ts) for a slot, so a burst
  *   waits for Tallyfy's budget instead of collecting 429s.
+ *
+ * Each call reports to the work it is part of (work-scope.ts): while it waits for the budget,
+ * and when a request goes out; work let go by a shutdown stops waiting and sends nothing.
  */
 import { Agent, type Dispatcher, request as undiciRequest } from "undici";
 import type { z } from "zod";
 import { type Logger, type Secrets, silentLogger } from "../log.ts";
 import { BACKGROUND, type CallOptions, type CallPolicy } from "./api.ts";
-import { tokenFingerprint, untilAborted } from "./cache.ts";
+import { tokenFingerprint } from "./cache.ts";
 import { assertSafePath } from "./ids.ts";
-import { budgetKey, Pacer, type PacerOptions, parseRemaining } from "./pacing.ts";
+import { budgetKey, Pacer, type PacerOptions, type Priority, parseRemaining } from "./pacing.ts";
 import {
   errorFromResponse,
   networkError,
@@ -25,6 +28,7 @@ import {
   readBody,
 } from "./responses.ts";
 import { MIN_ATTEMPT_MS, retryableStatus, retryDelay, sleep } from "./retry.ts";
+import { SharedCalls, type WorkScope, withScopeSignal } from "./work-scope.ts";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "DELETE";
 export type QueryValue = string | number | boolean | undefined;
@@ -51,6 +55,10 @@ export interface TallyfyClientOptions {
   secrets?: Secrets;
   /** How the per-organization budget is paced (tests shorten things). */
   pacing?: PacerOptions;
+  /** Another client's pacer, so both keep to one budget per organization (ignores `pacing`). */
+  pacer?: Pacer;
+  /** The priority of calls that do not give one. Default "interactive". */
+  priority?: Priority;
   /** A call held this long by pacing calls its `onPaced` (the "pacing us" note). Default 5 s. */
   pacingNoticeMs?: number;
 }
@@ -59,15 +67,6 @@ export interface TallyfyClientOptions {
 type AttemptResult<T> = ({ ok: true; value: T } | ({ ok: false } & ResponseFailure)) & {
   remaining?: number | undefined;
 };
-
-/** A GET being sent for several callers. */
-interface SharedGet {
-  schema: z.ZodType;
-  promise: Promise<unknown>;
-  /** The callers' onPaced, told once the shared call has been held by pacing. */
-  onPaced: Set<() => void>;
-  paced: boolean;
-}
 
 export class TallyfyClient {
   readonly #origin: string;
@@ -80,7 +79,10 @@ export class TallyfyClient {
   readonly #secrets: Secrets;
   readonly #pacer: Pacer;
   readonly #pacingNoticeMs: number;
-  readonly #gets = new Map<string, SharedGet>();
+  readonly #priority: Priority;
+  /** Identical GETs in flight, by token and URL. */
+  readonly #gets = new SharedCalls();
+  #workScope: () => WorkScope | undefined = () => undefined;
   #closed = false;
 
   constructor(opts: TallyfyClientOptions) {
@@ -95,8 +97,24 @@ export class TallyfyClient {
     this.#userAgent = opts.userAgent ?? "tallyfy-for-slack";
     this.#random = opts.random ?? Math.random;
     this.#secrets = opts.secrets ?? this.#logger.secrets;
-    this.#pacer = new Pacer(opts.pacing);
+    this.#pacer = opts.pacer ?? new Pacer(opts.pacing);
     this.#pacingNoticeMs = opts.pacingNoticeMs ?? 5_000;
+    this.#priority = opts.priority ?? "interactive";
+  }
+
+  /** The per-organization pacer (for a client that must keep to the same budgets). */
+  get pacer(): Pacer {
+    return this.#pacer;
+  }
+
+  /** Where a call finds the work it is part of, in the caller's async context. */
+  useWorkScope(scope: () => WorkScope | undefined): void {
+    this.#workScope = scope;
+  }
+
+  /** The work the current caller is part of, if any. */
+  workScope(): WorkScope | undefined {
+    return this.#workScope();
   }
 
   /** The registry this client scrubs Tallyfy's answers with (shared with its services). */
@@ -109,43 +127,32 @@ export class TallyfyClient {
     req: TallyfyRequest<S>,
     opts: CallOptions = {},
   ): Promise<z.output<S>> {
-    if (req.method !== "GET") return this.#send(conn, req, opts);
+    const scope = opts.scope === undefined ? this.workScope() : (opts.scope ?? undefined);
+    if (req.method !== "GET") {
+      const signal = withScopeSignal(opts.signal, scope);
+      return this.#send(conn, req, { ...opts, ...(signal ? { signal } : {}) }, scope);
+    }
     const path = req.path.split("?")[0] ?? req.path;
     assertSafePath(path);
     const key = `${tokenFingerprint(conn.token)} ${this.#url(path, req.query)}`;
-    let shared = this.#gets.get(key);
-    if (!shared || shared.schema !== req.schema) {
-      const entry: SharedGet = {
-        schema: req.schema,
-        promise: Promise.resolve(),
-        onPaced: new Set(),
-        paced: false,
-      };
-      const { signal: _own, onPaced: _note, ...rest } = opts;
-      // The shared call runs without any one caller's signal; each caller stops waiting on its own.
-      const onPaced = () => {
-        entry.paced = true;
-        for (const note of entry.onPaced) note();
-      };
-      entry.promise = this.#send(conn, req, { ...rest, onPaced }).finally(() => {
-        if (this.#gets.get(key) === entry) this.#gets.delete(key);
-      });
-      entry.promise.catch(() => {}); // answered to each caller through its own chain
-      // A second caller with another schema sends its own request and is not shared.
-      if (!shared) this.#gets.set(key, entry);
-      shared = entry;
-    }
-    if (opts.onPaced) {
-      if (shared.paced) opts.onPaced();
-      else shared.onPaced.add(opts.onPaced);
-    }
-    return untilAborted(shared.promise as Promise<z.output<S>>, opts.signal);
+    const { signal, onPaced, scope: _scope, ...rest } = opts;
+    // The shared call runs without any one caller's signal: each caller stops waiting on its
+    // own, and the request stops once they all have (SharedCall).
+    return this.#gets.join(
+      key,
+      req.schema,
+      (group, paced) =>
+        this.#send(conn, req, { ...rest, onPaced: paced, signal: group.signal }, group),
+      { signal, scope, onPaced },
+    );
   }
 
+  /** `opts.signal` is the caller's combined with its work's; `scope` hears what goes out. */
   async #send<S extends z.ZodType>(
     conn: { token: string },
     req: TallyfyRequest<S>,
     opts: CallOptions,
+    scope: WorkScope | undefined,
   ): Promise<z.output<S>> {
     const policy: CallPolicy = opts.policy ?? BACKGROUND;
     let deadline = performance.now() + policy.budgetMs;
@@ -163,12 +170,18 @@ export class TallyfyClient {
     for (let attempt = 1; ; attempt++) {
       opts.signal?.throwIfAborted();
       const permit = await this.#pacer.acquire(org, {
-        priority: opts.priority ?? "interactive",
+        priority: opts.priority ?? this.#priority,
+        inHand: scope?.inHand() ?? false,
         maxWaitMs: paceWaitLeft ?? Math.max(0, deadline - performance.now() - MIN_ATTEMPT_MS),
         signal: opts.signal,
         onHeld,
         noticeMs: this.#pacingNoticeMs,
+        onWait: scope ? (waiting) => scope.held(waiting) : undefined,
       });
+      if (opts.signal?.aborted) {
+        permit.cancel();
+        throw opts.signal.reason;
+      }
       // Waiting for the budget is not the call's time when the policy allows for it apart.
       if (paceWaitLeft !== undefined) {
         paceWaitLeft = Math.max(0, paceWaitLeft - permit.waitedMs);
@@ -177,6 +190,7 @@ export class TallyfyClient {
       const remaining = deadline - performance.now();
       const timeoutMs = Math.max(1, Math.min(policy.attemptTimeoutMs, remaining));
       let result: AttemptResult<z.output<S>>;
+      scope?.sending();
       try {
         result = await this.#attempt(conn, req, path, attempt, timeoutMs, opts);
       } catch (error) {
@@ -188,6 +202,7 @@ export class TallyfyClient {
           ? { retryAfterMs: result.retryAfterMs ?? null }
           : { remaining: result.remaining },
       );
+      if (!result.ok && result.outcome === 429) scope?.refused();
       if (result.ok) return result.value;
       if (!retryableStatus(req.method, result.outcome)) throw result.error;
       // A 429 blocked the org in the pacer until its Retry-After: the next acquire waits it out.

@@ -6,6 +6,7 @@ import type { TallyfyClient } from "./client.ts";
 import { apiPath, orgId } from "./ids.ts";
 import type { Page } from "./schemas.ts";
 import type { TemplateIndexes } from "./template-index.ts";
+import type { SharedCalls } from "./work-scope.ts";
 
 export interface ServiceContext {
   client: TallyfyClient;
@@ -16,6 +17,8 @@ export interface ServiceContext {
   logger: Logger;
   /** Each connection's template title index (template-index.ts); absent when caching is off. */
   templateIndexes?: TemplateIndexes;
+  /** Cached reads being loaded, shared by their callers (keys as in the cache). */
+  loads: SharedCalls;
 }
 
 /**
@@ -49,8 +52,8 @@ export function noteSkipped<P extends Page<unknown>>(
 /**
  * A cached, coalesced read. The key always starts with the token's fingerprint and the org, so
  * one connection's data is never served to another. The shared load runs without any one
- * caller's abort signal (at the first caller's priority); each caller still stops waiting when
- * its own signal aborts.
+ * caller's abort signal; each caller still stops waiting when its own signal (or work) stops,
+ * and every caller's work hears when the load's request goes out (work-scope.ts).
  */
 export function cachedRead<T>(
   ctx: ServiceContext,
@@ -60,10 +63,19 @@ export function cachedRead<T>(
   load: (opts: CallOptions) => Promise<T>,
 ): Promise<T> {
   const key = `${connectionKey(ctx.conn)}:${name}:${JSON.stringify(parts)}`;
+  const hit = ctx.cache.peek(key);
+  if (hit) return untilAborted(Promise.resolve(hit.value as T), opts?.signal);
   const shared = {
     ...(opts?.policy ? { policy: opts.policy } : {}),
     ...(opts?.priority ? { priority: opts.priority } : {}),
   };
-  const promise = ctx.cache.get(key, () => load(shared)) as Promise<T>;
-  return untilAborted(promise, opts?.signal);
+  const scope = opts?.scope === undefined ? ctx.client.workScope() : (opts.scope ?? undefined);
+  return ctx.loads.join(
+    key,
+    undefined,
+    (group) => ctx.cache.get(key, () => load({ ...shared, scope: group, signal: group.signal })),
+    { signal: opts?.signal, scope },
+    // Stopped (every caller left first): the next caller starts its own load.
+    () => ctx.cache.abandon(key),
+  ) as Promise<T>;
 }

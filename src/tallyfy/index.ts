@@ -6,13 +6,14 @@ import { TtlCache } from "./cache.ts";
 import { TallyfyClient } from "./client.ts";
 import type { ServiceContext } from "./context.ts";
 import { createMeService } from "./me.ts";
-import type { PacerOptions } from "./pacing.ts";
+import type { Pacer, PacerOptions, Priority } from "./pacing.ts";
 import { createRunsService } from "./runs.ts";
 import { createTagsService } from "./tags.ts";
 import { createTasksService } from "./tasks.ts";
 import { TemplateIndexes } from "./template-index.ts";
 import { createTemplatesService } from "./templates.ts";
 import { createUsersService } from "./users.ts";
+import { SharedCalls } from "./work-scope.ts";
 
 export interface CreateTallyfyOptions {
   apiUrl: string;
@@ -33,6 +34,10 @@ export interface CreateTallyfyOptions {
   /** Per-organization pacing (pacing.ts) and when a held call's `onPaced` fires. */
   pacing?: PacerOptions;
   pacingNoticeMs?: number;
+  /** Keep to another client's budgets (see Tallyfy.sharingBudget). */
+  pacer?: Pacer;
+  /** The priority of calls that do not give one. Default "interactive". */
+  priority?: Priority;
 }
 
 /** A launch by title trusts an index at most this old (and checks the template it reads). */
@@ -49,6 +54,8 @@ export function createTallyfy(opts: CreateTallyfyOptions): Tallyfy {
     ...(opts.secrets ? { secrets: opts.secrets } : {}),
     ...(opts.pacing ? { pacing: opts.pacing } : {}),
     ...(opts.pacingNoticeMs !== undefined ? { pacingNoticeMs: opts.pacingNoticeMs } : {}),
+    ...(opts.pacer ? { pacer: opts.pacer } : {}),
+    ...(opts.priority ? { priority: opts.priority } : {}),
   });
   const { secrets } = client;
   const logger = opts.logger ?? silentLogger;
@@ -69,11 +76,21 @@ export function createTallyfy(opts: CreateTallyfyOptions): Tallyfy {
       : undefined;
   // Task completions under way in this process, so a double click completes once.
   const inflight = new Map<string, Promise<unknown>>();
+  const loads = new SharedCalls();
   return {
     forConnection: (conn) =>
-      createTallyfyApi({ client, conn, cache, secrets, logger, inflight, templateIndexes }),
+      createTallyfyApi({ client, conn, cache, secrets, logger, inflight, templateIndexes, loads }),
     me: createMeService(client),
     resetPacing: () => client.resetPacing(),
+    useWorkScope: (scope) => client.useWorkScope(scope),
+    sharingBudget: ({ dispatcher, priority }) =>
+      createTallyfy({
+        ...opts,
+        ...(dispatcher ? { dispatcher } : {}),
+        ...(priority ? { priority } : {}),
+        secrets,
+        pacer: client.pacer,
+      }),
     async close() {
       cache.clear();
       templateIndexes?.clear();
@@ -116,3 +133,4 @@ export * from "./task-bodies.ts";
 export * from "./task-errors.ts";
 export * from "./task-schemas.ts";
 export * from "./tasks.ts";
+export type { WorkScope } from "./work-scope.ts";

@@ -11,7 +11,9 @@
  *   429 whose `Retry-After` holds every request for that org until then. One 429 a window.
  * - A 429 from anywhere (another client sharing the org's limit) blocks the org the same way.
  * - Waiting requests start in priority order: interactive (commands, clicks, modals) before
- *   background (webhook fan-out, reconcile, Home refresh), each first come, first served.
+ *   background (webhook fan-out, reconcile, Home refresh); within each, calls of work already
+ *   under way (`inHand`: a request of it went out) before fresh work, so a burst's cards finish
+ *   one by one instead of all waiting for every first read; then first come, first served.
  *
  * One Pacer per TallyfyClient; organizations are keyed by the org id in the request path, or by
  * the token's fingerprint for calls outside an organization (`/me`).
@@ -31,6 +33,8 @@ export interface PacerOptions {
 /** A slot to send one attempt; `done` reports what came back (and frees the slot). */
 export interface Permit {
   done(answer: PacedAnswer): void;
+  /** The attempt was never sent (its caller stopped first): frees the slot, learns nothing. */
+  cancel(): void;
   /** Milliseconds this attempt waited for the org's budget. */
   waitedMs: number;
 }
@@ -44,9 +48,13 @@ export interface PacedAnswer {
 
 export interface AcquireOptions {
   priority: Priority;
+  /** The call continues work that has sent a request already: it starts before fresh work. */
+  inHand?: boolean | undefined;
   /** Longest this attempt may wait for the budget before failing as rate-limited. */
   maxWaitMs: number;
   signal?: AbortSignal | undefined;
+  /** Told true at once if the attempt has to wait for the budget, and false when it stops. */
+  onWait?: ((waiting: boolean) => void) | undefined;
   /** Called once if the attempt is still waiting after `noticeMs`. */
   onHeld?: (() => void) | undefined;
   noticeMs?: number | undefined;
@@ -69,7 +77,8 @@ interface OrgBudget {
   unmetered: boolean;
   blockedUntil: number;
   timer: ReturnType<typeof setTimeout> | undefined;
-  waiting: Record<Priority, Waiter[]>;
+  /** Waiting attempts by lane, in the order lanes start (see `lane`). */
+  waiting: Waiter[][];
 }
 
 export class Pacer {
@@ -87,11 +96,15 @@ export class Pacer {
   /** Resolves when `org` may send one more request. */
   acquire(org: string, opts: AcquireOptions): Promise<Permit> {
     const budget = this.#budget(org);
+    const lane = (opts.priority === "background" ? 2 : 0) + (opts.inHand ? 0 : 1);
     const queuedAt = this.#now();
     return new Promise<Permit>((resolve, reject) => {
       let notice: ReturnType<typeof setTimeout> | undefined;
       let expiry: ReturnType<typeof setTimeout> | undefined;
+      let waited = false;
       const cleanup = () => {
+        if (waited) opts.onWait?.(false);
+        waited = false;
         clearTimeout(notice);
         clearTimeout(expiry);
         opts.signal?.removeEventListener("abort", onAbort);
@@ -104,6 +117,10 @@ export class Pacer {
           resolve({
             waitedMs: startedAt - queuedAt,
             done: (answer) => this.#answered(budget, startedAt, answer),
+            cancel: () => {
+              budget.inFlight--;
+              this.#pump(budget);
+            },
           });
         },
         fail: (error) => {
@@ -112,7 +129,7 @@ export class Pacer {
         },
       };
       const leave = (error: unknown) => {
-        const list = budget.waiting[opts.priority];
+        const list = budget.waiting[lane]!;
         const at = list.indexOf(waiter);
         if (at >= 0) list.splice(at, 1);
         waiter.fail(error);
@@ -120,9 +137,9 @@ export class Pacer {
       const onAbort = () => leave(opts.signal?.reason);
       if (opts.signal?.aborted) return reject(opts.signal.reason);
       opts.signal?.addEventListener("abort", onAbort, { once: true });
-      budget.waiting[opts.priority].push(waiter);
+      budget.waiting[lane]!.push(waiter);
       this.#pump(budget);
-      if (!budget.waiting[opts.priority].includes(waiter)) return;
+      if (!budget.waiting[lane]!.includes(waiter)) return;
       const wait = Math.max(0, budget.blockedUntil - this.#now());
       if (wait > opts.maxWaitMs) {
         return leave(new TallyfyRateLimitError(wait / 1000));
@@ -136,6 +153,9 @@ export class Pacer {
         const onHeld = opts.onHeld;
         notice = setTimeout(() => onHeld(), opts.noticeMs);
       }
+      // Last: it may stop the wait at once (through the signal), clearing the timers above.
+      waited = true;
+      opts.onWait?.(true);
     });
   }
 
@@ -154,7 +174,7 @@ export class Pacer {
   /** How many requests are held back for `org` (for tests and logs). */
   waiting(org: string): number {
     const b = this.#orgs.get(org);
-    return b ? b.waiting.interactive.length + b.waiting.background.length : 0;
+    return b ? b.waiting.reduce((n, list) => n + list.length, 0) : 0;
   }
 
   #budget(org: string): OrgBudget {
@@ -168,7 +188,7 @@ export class Pacer {
         unmetered: false,
         blockedUntil: 0,
         timer: undefined,
-        waiting: { interactive: [], background: [] },
+        waiting: [[], [], [], []],
       };
       this.#orgs.set(org, b);
     }
@@ -184,7 +204,7 @@ export class Pacer {
 
   #pump(b: OrgBudget): void {
     while (this.#mayStart(b)) {
-      const next = b.waiting.interactive.shift() ?? b.waiting.background.shift();
+      const next = b.waiting.find((list) => list.length > 0)?.shift();
       if (!next) break;
       next.start();
     }
@@ -199,7 +219,7 @@ export class Pacer {
   }
 
   #hasWaiting(b: OrgBudget): boolean {
-    return b.waiting.interactive.length + b.waiting.background.length > 0;
+    return b.waiting.some((list) => list.length > 0);
   }
 
   #answered(b: OrgBudget, startedAt: number, answer: PacedAnswer): void {

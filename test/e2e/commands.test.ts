@@ -1,7 +1,7 @@
 import { Agent, get } from "node:http";
 
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { BACKGROUND_CONCURRENCY } from "../../src/app.ts";
+import { BACKGROUND_SAFETY_CAP } from "../../src/app.ts";
 import { decodeListState, LIST_PAGE_ACTIONS } from "../../src/blocks/ids.ts";
 import { MAX_WAITING } from "../../src/features/commands/register.ts";
 import { createLogger } from "../../src/log.ts";
@@ -471,7 +471,8 @@ describe("a burst of commands", () => {
       const hold = () => gate;
       const q = own.bot.context.background;
       const held = { run: hold, stopped: async () => {}, onError: () => {} };
-      for (let i = 0; i < BACKGROUND_CONCURRENCY + MAX_WAITING; i++) q.enqueue(held);
+      // The safety cap running (held), and MAX_WAITING waiting behind it.
+      for (let i = 0; i < BACKGROUND_SAFETY_CAP + MAX_WAITING; i++) q.enqueue(held);
       expect(q.waiting).toBe(MAX_WAITING);
 
       const res = await own.driver.command(`show ${run.id}`, { channel: OPS, user: ALICE });

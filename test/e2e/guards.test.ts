@@ -351,12 +351,19 @@ describe("a half-open request", () => {
     return { socket, closed };
   }
 
-  it("does not count as Slack traffic", async () => {
+  it("holds nothing up: commands are answered and their work is done meanwhile", async () => {
     const { socket } = await halfOpen(h.port);
     try {
-      expect(h.bot.busy()).toBe(false);
       const help = await h.driver.command("help");
       expect(help.status).toBe(200);
+      const posts = h.slack.callsTo("chat.postMessage").length;
+      const show = await h.driver.command(`show ${RUN}`, { channel: OPS });
+      expect(show.status).toBe(200);
+      await eventually(() => expect(h.slack.callsTo("chat.postMessage")).toHaveLength(posts + 1));
+      // Nothing left pending behind the request that never finished arriving.
+      const queue = h.bot.context.background;
+      await eventually(() => expect(queue.pending).toBe(0));
+      expect(socket.destroyed).toBe(false);
     } finally {
       socket.destroy();
     }

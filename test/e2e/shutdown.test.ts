@@ -1,7 +1,9 @@
 /**
  * Stopping with work in hand (issue 12, item 7): every acknowledged command ends in its result
  * or in one reply through its response_url, and a change already sent to Tallyfy is never
- * reported as "nothing was changed".
+ * reported as "nothing was changed". A burst is paced by the organization's Tallyfy budget
+ * (issue 18): what still waits for the budget at shutdown has sent nothing and is told to run
+ * it again, which is a clean stop.
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { SlackDriver } from "../../sandbox/slack/driver.ts";
@@ -14,6 +16,7 @@ import {
   type Harness,
   SIGNING_SECRET,
   startHarness,
+  TEST_BACKGROUND,
 } from "../support/harness.ts";
 
 const OPS = "C0OPS";
@@ -53,6 +56,20 @@ function answersPerCommand(
   });
 }
 
+/**
+ * A budget the burst outruns: the first requests go out, the rest wait for a window that does
+ * not reset before the stop.
+ */
+const RATE_LIMIT = { requests: 40, windowMs: 60_000 };
+
+/** One show, answered, so the burst's requests are its run reads (user and tag lists cached). */
+async function warmUp(driver: SlackDriver, slack: FakeSlack, sandbox: TallyfySandbox) {
+  const seed = [...sandbox.state.runs.values()].find((r) => r.status === "active")!;
+  await driver.command(`show ${seed.id}`, { channel: OPS, user: ALICE });
+  await slack.waitFor((c) => c.method === "chat.postMessage", 10_000);
+  slack.reset();
+}
+
 function expectOneAnswerEach(answers: { cards: number; notes: string[] }[]): void {
   for (const [n, a] of answers.entries()) {
     expect(a.cards + a.notes.length, `command ${n}: ${a.notes.join(" / ")}`).toBe(1);
@@ -64,8 +81,15 @@ function expectOneAnswerEach(answers: { cards: number; notes: string[] }[]): voi
 
 describe("stop() with acknowledged work in hand", () => {
   it("answers every acknowledged command once: its card, or a note to run it again", async () => {
-    h = await startHarness({ sandboxLatencyMs: 800, drainMs: 4_000 });
+    h = await startHarness({
+      sandboxLatencyMs: 800,
+      drainMs: 4_000,
+      sandboxRateLimit: RATE_LIMIT,
+      // As in production, waiting for the budget does not use up the call's time.
+      background: { ...TEST_BACKGROUND, paceWaitMs: 60_000 },
+    });
     const runs = distinctRuns(h.sandbox, 150);
+    await warmUp(h.driver, h.slack, h.sandbox);
     const sent = [];
     for (const run of runs) {
       const res = await h.driver.command(`show ${run.id}`, { channel: OPS, user: ALICE });
@@ -74,10 +98,22 @@ describe("stop() with acknowledged work in hand", () => {
     }
     await h.slack.waitFor((c) => c.method === "chat.postMessage", 10_000);
 
+    const queue = h.bot.context.background;
+    // Every command's work started: what is not done yet waits for Tallyfy's budget.
+    expect(queue.waiting).toBe(0);
+    expect(queue.pending).toBeGreaterThan(0);
+
     const report = await h.bot.stop();
 
-    expectOneAnswerEach(answersPerCommand(h.slack, sent));
+    const answers = answersPerCommand(h.slack, sent);
+    expectOneAnswerEach(answers);
     expect(report.clean).toBe(true);
+    // The work that was let go never had its run read: asked for at most in a probe Tallyfy
+    // refused with a 429.
+    const asked = new Set(h.sandbox.requests.map((r) => r.path.split("/").pop()));
+    const letGo = runs.filter((_run, n) => answers[n]!.notes.length > 0);
+    const askedAnyway = letGo.filter((run) => asked.has(run.id)).length;
+    expect(askedAnyway).toBeLessThanOrEqual(h.sandbox.throttled);
   }, 30_000);
 
   it("says a change already sent to Tallyfy may have been applied, not that nothing changed", async () => {
@@ -120,7 +156,7 @@ describe("stop() with acknowledged work in hand", () => {
 
 describe("SIGTERM to the process (src/index.ts)", () => {
   it("answers every acknowledged command once and exits 0 after a clean drain", async () => {
-    h = await startHarness({ sandboxLatencyMs: 1_500 });
+    h = await startHarness({ sandboxLatencyMs: 1_500, sandboxRateLimit: RATE_LIMIT });
     const { slack, sandbox } = h;
     const runs = distinctRuns(sandbox, 100);
     const bot = await startInstance("bot", {
@@ -139,6 +175,7 @@ describe("SIGTERM to the process (src/index.ts)", () => {
         signingSecret: SIGNING_SECRET,
         slack,
       });
+      await warmUp(driver, slack, sandbox);
       const sent = [];
       for (const run of runs) {
         const res = await driver.command(`show ${run.id}`, { channel: OPS, user: ALICE });

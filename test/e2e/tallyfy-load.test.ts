@@ -5,6 +5,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { SEED } from "../../sandbox/tallyfy/server.ts";
 import { PACING_NOTE } from "../../src/features/card/flow.ts";
+import { connectAs } from "../support/connect.ts";
 import { eventually, type Harness, startHarness, TEST_BACKGROUND } from "../support/harness.ts";
 
 const OPS = "C0OPS";
@@ -29,8 +30,7 @@ function activeRunId(harness: Harness): string {
 }
 
 describe("one read for many clicks", () => {
-  // Through the bot's own Tallyfy client and the sandbox: what the SDK shares. (Through Slack,
-  // the post-ack queue still runs 16 at a time, so a burst reads once per 16; see the report.)
+  // Through the bot's own Tallyfy client and the sandbox: what the SDK shares.
   it("200 simultaneous reads of one run by one connection make one request", async () => {
     h = await startHarness({ sandboxLatencyMs: 200 });
     const harness = h;
@@ -63,6 +63,106 @@ describe("one read for many clicks", () => {
     expect(runs.every((r) => r.id === runId)).toBe(true);
     expect(runReads(harness, runId)).toBe(1);
   });
+});
+
+describe("one read for many clicks, through Slack", () => {
+  // The sandbox answers slower than the burst arrives, so the commands' reads overlap; the
+  // post-ack queue starts them all at once (only each organization's budget paces them).
+  const LATENCY_MS = 1_000;
+
+  /**
+   * Posts `runId`'s card once (warming the user and tag lists), then slows the sandbox down and
+   * clears its request log; Slack's calls so far are `before`.
+   */
+  async function cardOf(harness: Harness, runId: string, user = "U0ALICE") {
+    const posts = harness.slack.callsTo("chat.postMessage").length;
+    await harness.driver.command(`show ${runId}`, { channel: OPS, user });
+    await eventually(() =>
+      expect(harness.slack.callsTo("chat.postMessage")).toHaveLength(posts + 1),
+    );
+    const post = harness.slack.callsTo("chat.postMessage").at(-1)!;
+    harness.sandbox.latencyMs = LATENCY_MS;
+    harness.sandbox.clearRequests();
+    return post.response.ts as string;
+  }
+  const countOf = (harness: Harness, method: string) => harness.slack.callsTo(method).length;
+
+  it("200 simultaneous /tallyfy show of one run by one person: 200 cards, at most 2 reads", async () => {
+    h = await startHarness();
+    const harness = h;
+    const runId = activeRunId(harness);
+    await cardOf(harness, runId);
+    harness.slack.reset();
+
+    const acks = await Promise.all(
+      Array.from({ length: 200 }, () =>
+        harness.driver.command(`show ${runId}`, { channel: OPS, user: "U0ALICE" }),
+      ),
+    );
+    expect(acks.every((a) => a.status === 200)).toBe(true);
+    await eventually(
+      () => expect(harness.slack.callsTo("chat.postMessage")).toHaveLength(200),
+      30_000,
+    );
+    const cards = harness.slack.callsTo("chat.postMessage");
+    expect(cards.every((c) => c.response.ok && JSON.stringify(c.args).includes(runId))).toBe(true);
+    expect(harness.slack.responses).toEqual([]); // no one was told of a failure
+    expect(runReads(harness, runId)).toBeGreaterThanOrEqual(1);
+    expect(runReads(harness, runId)).toBeLessThanOrEqual(2);
+  }, 60_000);
+
+  it("50 simultaneous Refresh clicks on one card: each answered, at most 2 reads", async () => {
+    h = await startHarness();
+    const harness = h;
+    const runId = activeRunId(harness);
+    const ts = await cardOf(harness, runId);
+    const responses = harness.slack.responses.length;
+    (harness.sandbox.state.runs.get(runId) as { name: string }).name = "Renamed for the burst";
+
+    await Promise.all(
+      Array.from({ length: 50 }, () =>
+        harness.driver.clickButton({ channel: OPS, ts }, "run_refresh", { user: "U0ALICE" }),
+      ),
+    );
+    await eventually(() => expect(countOf(harness, "chat.update")).toBe(50), 30_000);
+    const updates = harness.slack.callsTo("chat.update");
+    expect(updates.every((u) => JSON.stringify(u.args).includes("Renamed for the burst"))).toBe(
+      true,
+    );
+    expect(harness.slack.responses.slice(responses)).toEqual([]);
+    expect(runReads(harness, runId)).toBeGreaterThanOrEqual(1);
+    expect(runReads(harness, runId)).toBeLessThanOrEqual(2);
+  }, 60_000);
+
+  it("two people on their own tokens showing one run at once each read it with their own", async () => {
+    h = await startHarness();
+    const harness = h;
+    const runId = activeRunId(harness);
+    await connectAs(harness, "U0CAROL", SEED.users.carol.token);
+    await connectAs(harness, "U0BOB", SEED.users.bob.token);
+    await cardOf(harness, runId, "U0CAROL");
+    harness.sandbox.latencyMs = 0;
+    await cardOf(harness, runId, "U0BOB");
+    const posts = countOf(harness, "chat.postMessage");
+
+    await Promise.all(
+      ["U0CAROL", "U0BOB"].flatMap((user) =>
+        Array.from({ length: 20 }, () =>
+          harness.driver.command(`show ${runId}`, { channel: OPS, user }),
+        ),
+      ),
+    );
+    await eventually(() => expect(countOf(harness, "chat.postMessage")).toBe(posts + 40), 30_000);
+    const path = `/organizations/${harness.sandbox.orgId}/runs/${runId}`;
+    const reads = harness.sandbox.requests.filter((r) => r.method === "GET" && r.path === path);
+    const byToken = (token: string) => reads.filter((r) => r.token === token).length;
+    // Each person's cards come from a read with their own token, shared only among their own.
+    expect(byToken(SEED.users.carol.token)).toBeGreaterThanOrEqual(1);
+    expect(byToken(SEED.users.carol.token)).toBeLessThanOrEqual(2);
+    expect(byToken(SEED.users.bob.token)).toBeGreaterThanOrEqual(1);
+    expect(byToken(SEED.users.bob.token)).toBeLessThanOrEqual(2);
+    expect(reads).toHaveLength(byToken(SEED.users.carol.token) + byToken(SEED.users.bob.token));
+  }, 60_000);
 });
 
 describe("Tallyfy's rate limit", () => {
@@ -116,6 +216,46 @@ describe("Tallyfy's rate limit", () => {
     expect(sent).toBeGreaterThanOrEqual(150);
     expect(harness.sandbox.throttled).toBeLessThanOrEqual(Math.floor(sent * 0.05));
   }, 90_000);
+});
+
+describe("who goes first when an organization's budget is short", () => {
+  it("a person's read starts before the live-card work's background reads on the same budget", async () => {
+    // One request at a time until Tallyfy tells the budget, so the start order is the order sent.
+    h = await startHarness({
+      sandboxRateLimit: { requests: 2, windowMs: 1_000 },
+      tallyfy: { pacing: { unknownInFlight: 1 } },
+    });
+    const harness = h;
+    const { orgId, token } = harness.sandbox;
+    const template = activeRunId(harness);
+    const ids = Array.from({ length: 6 }, (_, n) => {
+      const id = `${"e".repeat(24)}${n.toString(16).padStart(8, "0")}`;
+      const run = structuredClone(harness.sandbox.state.runs.get(template)!);
+      harness.sandbox.state.runs.set(id, { ...run, id });
+      return id;
+    });
+    const person = harness.bot.context.tallyfy.forConnection({ token, orgId });
+    // As the live-card engine makes its client: the bot's budgets, background priority.
+    const live = harness.bot.context.tallyfy
+      .sharingBudget({ priority: "background" })
+      .forConnection({ token, orgId });
+    // The window's budget spent, and known to be.
+    await person.runs.get(template);
+    await person.runs.get(template);
+    harness.sandbox.clearRequests();
+
+    const background = ids.slice(0, 5).map((id) => live.runs.get(id));
+    await eventually(() => expect(harness.sandbox.throttled).toBe(1)); // the probe: 429
+    const clicked = person.runs.get(ids[5]!);
+    await Promise.all([...background, clicked]);
+
+    const order = harness.sandbox.requests.map((r) => r.path.split("/").pop());
+    // The probe (refused), then the person's read, then the background work (probes again
+    // included, as the small window fills).
+    expect(order[0]).toBe(ids[0]);
+    expect(order[1]).toBe(ids[5]);
+    expect(new Set(order.slice(2))).toEqual(new Set(ids.slice(0, 5)));
+  }, 20_000);
 });
 
 describe("coalescing never crosses tokens", () => {

@@ -47,6 +47,33 @@ describe("Pacer", () => {
     expect(order.slice(1)).toEqual(["bg1", "bg2"]);
   });
 
+  it("starts calls of work under way before fresh work of the same priority, never before interactive", async () => {
+    const pacer = new Pacer({ unknownInFlight: 1 });
+    const probe = await pacer.acquire(ORG, { priority: "interactive", ...forever });
+    const order: string[] = [];
+    const wait = (name: string, priority: "interactive" | "background", inHand: boolean) =>
+      pacer.acquire(ORG, { priority, inHand, ...forever }).then((p) => {
+        order.push(name);
+        p.done({ remaining: 50 });
+      });
+    const all = [
+      wait("fresh show 1", "interactive", false),
+      wait("fresh show 2", "interactive", false),
+      wait("redraw, second read", "background", true),
+      wait("show 0, second read", "interactive", true),
+      wait("fresh redraw", "background", false),
+    ];
+    probe.done({ retryAfterMs: 50 });
+    await Promise.all(all);
+    expect(order).toEqual([
+      "show 0, second read",
+      "fresh show 1",
+      "fresh show 2",
+      "redraw, second read",
+      "fresh redraw",
+    ]);
+  });
+
   it("is unlimited for an org whose answers carry no budget", async () => {
     const pacer = new Pacer({ unknownInFlight: 1 });
     (await pacer.acquire(ORG, { priority: "interactive", ...forever })).done({});

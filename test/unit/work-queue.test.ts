@@ -3,8 +3,10 @@ import {
   createWorkQueue,
   type QueuedWork,
   type Unfinished,
+  type WorkQueue,
   WorkStopped,
 } from "../../src/slack/work-queue.ts";
+import type { WorkScope } from "../../src/tallyfy/work-scope.ts";
 
 /** Queued work that is never stopped in these tests. */
 function job(run: () => Promise<void>, onError: (e: unknown) => void = () => {}): QueuedWork {
@@ -44,61 +46,7 @@ describe("createWorkQueue", () => {
   });
 });
 
-describe("createWorkQueue while requests are arriving", () => {
-  const tick = () => new Promise((r) => setTimeout(r, 0));
-
-  it("holds work back while busy, and kick() starts it once the acks are answered", async () => {
-    let busy = true;
-    const q = createWorkQueue({ limit: 4, busy: () => busy, maxWaitMs: 60_000 });
-    const started: number[] = [];
-    for (const n of [1, 2, 3]) q.enqueue(job(async () => void started.push(n)));
-    await tick();
-    expect(started).toEqual([]);
-    expect(q.waiting).toBe(3);
-    busy = false;
-    q.kick();
-    await tick();
-    expect(started).toEqual([1, 2, 3]);
-    expect(q.pending).toBe(0);
-  });
-
-  it("starts work that has waited maxWaitMs even while busy, busyLimit at a time", async () => {
-    let clock = 0;
-    const q = createWorkQueue({
-      limit: 8,
-      busy: () => true,
-      maxWaitMs: 50,
-      busyLimit: 2,
-      now: () => clock,
-    });
-    const started: number[] = [];
-    const release: (() => void)[] = [];
-    for (const n of [1, 2, 3, 4]) {
-      q.enqueue(
-        job(
-          () =>
-            new Promise<void>((r) => {
-              started.push(n);
-              release.push(r);
-            }),
-        ),
-      );
-    }
-    await tick();
-    expect(started).toEqual([]);
-    clock = 50;
-    await new Promise((r) => setTimeout(r, 70)); // the queue's own timer looks again
-    expect(started).toEqual([1, 2]);
-    release.shift()?.();
-    await tick();
-    expect(started).toEqual([1, 2, 3]);
-    for (const r of release.splice(0)) r();
-    await tick();
-    for (const r of release.splice(0)) r();
-    expect(await q.idle(1000)).toBe(true);
-    expect(started).toEqual([1, 2, 3, 4]);
-  });
-
+describe("createWorkQueue: running", () => {
   it("idle() waits for running and waiting work, and gives up after its time", async () => {
     const q = createWorkQueue(1);
     let release = () => {};
@@ -148,7 +96,7 @@ describe("createWorkQueue on shutdown", () => {
     };
     return { work, release: () => release() };
   }
-  let queue: ReturnType<typeof createWorkQueue>;
+  let queue: WorkQueue;
 
   it("tells waiting work it was not started, and work enqueued after closing too", async () => {
     queue = createWorkQueue(1);
@@ -220,6 +168,128 @@ describe("createWorkQueue on shutdown", () => {
     running.release();
     expect(await drained).toEqual({ clean: false, notStarted: 1, cutOff: 0, undelivered: 1 });
     expect((errors[0] as Error).message).toBe("response_url expired");
+  });
+
+  /**
+   * A Tallyfy call as the SDK makes it, never answered: `sends` goes out at once, otherwise it
+   * waits for the budget (held); either way it stops when the work is let go.
+   */
+  function tallyfyCall(q: WorkQueue, sends: boolean): Promise<void> {
+    const scope = q.scope();
+    if (!scope) throw new Error("not inside queued work");
+    if (sends) scope.sending();
+    else scope.held(true);
+    return new Promise<void>((_answered, reject) => {
+      scope.signal.addEventListener("abort", () => reject(scope.signal.reason), { once: true });
+      if (scope.signal.aborted) reject(scope.signal.reason);
+    }).finally(() => {
+      if (!sends) scope.held(false);
+    });
+  }
+
+  /** Work making one Tallyfy call that never answers; what it ended in goes to `outcome`. */
+  function oneCall(q: WorkQueue, told: Map<string, Unfinished>, name: string, sends: boolean) {
+    const outcome: unknown[] = [];
+    const work: QueuedWork = {
+      run: () => tallyfyCall(q, sends).catch((e: unknown) => void outcome.push(e)),
+      stopped: async (why) => void told.set(name, why),
+      onError: () => {},
+    };
+    return { work, outcome };
+  }
+
+  it("lets go at close of running work waiting for Tallyfy's budget with nothing sent: not started", async () => {
+    queue = createWorkQueue(10);
+    const told = new Map<string, Unfinished>();
+    const waiting = oneCall(queue, told, "waiting", false);
+    const reading = oneCall(queue, told, "reading", true);
+    queue.enqueue(waiting.work);
+    queue.enqueue(reading.work);
+    await tick();
+
+    queue.close();
+    await tick();
+    // The let-go call stopped with WorkStopped, and its work was told at once, not at the deadline.
+    expect(waiting.outcome[0]).toBeInstanceOf(WorkStopped);
+    expect(Object.fromEntries(told)).toEqual({ waiting: "not_started" });
+    expect(reading.outcome).toEqual([]);
+
+    const report = await queue.drain(20);
+    // Told once: drain does not cut the let-go work off again.
+    expect(Object.fromEntries(told)).toEqual({ waiting: "not_started", reading: "read" });
+    expect(report).toEqual({ clean: false, notStarted: 1, cutOff: 1, undelivered: 0 });
+  });
+
+  it("after close, lets go of work that starts to wait for the budget with nothing sent, and refuses its change", async () => {
+    queue = createWorkQueue(10);
+    const told = new Map<string, Unfinished>();
+    let proceed = () => {};
+    const outcome: unknown[] = [];
+    queue.enqueue({
+      run: async () => {
+        await new Promise<void>((r) => (proceed = r));
+        await tallyfyCall(queue, false).catch((e: unknown) => void outcome.push(e));
+        try {
+          queue.markWrite();
+        } catch (error) {
+          outcome.push(error);
+        }
+      },
+      stopped: async (why) => void told.set("late", why),
+      onError: () => {},
+    });
+    await tick();
+    const drained = queue.drain(1_000);
+    proceed();
+    const report = await drained;
+    expect(outcome).toHaveLength(2);
+    expect(outcome.every((e) => e instanceof WorkStopped)).toBe(true);
+    expect(Object.fromEntries(told)).toEqual({ late: "not_started" });
+    expect(report).toEqual({ clean: true, notStarted: 1, cutOff: 0, undelivered: 0 });
+  });
+
+  it("counts a request Tallyfy refused with a 429 as nothing sent", async () => {
+    queue = createWorkQueue(10);
+    const told = new Map<string, Unfinished>();
+    let scope: WorkScope | undefined;
+    const outcome: unknown[] = [];
+    queue.enqueue({
+      run: async () => {
+        scope = queue.scope();
+        await tallyfyCall(queue, true).catch((e: unknown) => void outcome.push(e));
+        await tallyfyCall(queue, false).catch((e: unknown) => void outcome.push(e));
+      },
+      stopped: async (why) => void told.set("probe", why),
+      onError: () => {},
+    });
+    await tick();
+    queue.close();
+    expect(told.size).toBe(0); // its request is out
+    expect(scope!.inHand()).toBe(true);
+    // Refused with a 429, it waits for the budget again: now it has sent nothing.
+    scope!.refused();
+    expect(scope!.inHand()).toBe(false);
+    scope!.held(true);
+    await tick();
+    expect(outcome[0]).toBeInstanceOf(WorkStopped);
+    expect(await queue.drain(1_000)).toEqual({
+      clean: true,
+      notStarted: 1,
+      cutOff: 0,
+      undelivered: 0,
+    });
+    expect(Object.fromEntries(told)).toEqual({ probe: "not_started" });
+  });
+
+  it("gives no scope outside queued work, nor to work that has ended", async () => {
+    queue = createWorkQueue(1);
+    expect(queue.scope()).toBeUndefined();
+    let later: (() => WorkScope | undefined) | undefined;
+    await queue.run(async () => {
+      expect(queue.scope()).toBeDefined();
+      later = () => queue.scope();
+    });
+    expect(later!()).toBeUndefined();
   });
 
   it("rejects run() work that never started with WorkStopped", async () => {

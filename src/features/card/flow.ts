@@ -4,19 +4,10 @@ import { actorOrPrompt } from "../../slack/actor-gate.ts";
 import type { Click } from "../../slack/button.ts";
 import type { BotContext } from "../../slack/context.ts";
 import type { Interaction } from "../../slack/interaction.ts";
-import { type FailureContext, replyFailure } from "../../slack/reply.ts";
+import { replyFailure } from "../../slack/reply.ts";
 import { WorkStopped } from "../../slack/work-queue.ts";
 import { buildCard, cardLocationOf, postCard, redrawOrReplace } from "./cards.ts";
 import { actAndRender, type RunActionKind } from "./run-actions.ts";
-
-/**
- * The person hears what failed, unless a shutdown cut the work off before its change was sent:
- * the shutdown has told them already that nothing was changed.
- */
-async function failed(bot: BotContext, i: Interaction, error: unknown, ctx: FailureContext) {
-  if (error instanceof WorkStopped) return;
-  await replyFailure(bot, i.respond, error, ctx);
-}
 
 export const PACING_NOTE = "Tallyfy is pacing us; your card is on its way.";
 
@@ -61,6 +52,9 @@ export async function showCard(
       by: { teamId: i.teamId, userId: i.userId },
     });
   } catch (error) {
+    // Let go by a shutdown: its note to run it again came through the same response_url, and
+    // deleting the pacing note now could delete that one instead.
+    if (error instanceof WorkStopped) return;
     await dropNote();
     await replyFailure(bot, i.respond, error, { ...i, actor, runRef: runId, what });
   }
@@ -81,7 +75,7 @@ export async function actAndPost(
       by: { teamId: i.teamId, userId: i.userId },
     });
   } catch (error) {
-    await failed(bot, i, error, { ...i, actor, runRef: runId, what: kind });
+    await replyFailure(bot, i.respond, error, { ...i, actor, runRef: runId, what: kind });
   }
 }
 
@@ -96,7 +90,7 @@ export async function actOnCard(bot: BotContext, click: Click, kind: RunActionKi
     const where = cardLocationOf(click.body, i.respond);
     await redrawOrReplace(bot, i.client, where, card, i.respond);
   } catch (error) {
-    await failed(bot, i, error, { ...i, actor, runRef: runId, what: kind });
+    await replyFailure(bot, i.respond, error, { ...i, actor, runRef: runId, what: kind });
   }
 }
 

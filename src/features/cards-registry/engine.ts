@@ -8,10 +8,11 @@ import type { Logger } from "../../log.ts";
 import type { BotContext } from "../../slack/context.ts";
 import type { LiveCards } from "../../slack/live-cards.ts";
 import type { WebClient } from "../../slack/web-client.ts";
+import { WorkStopped } from "../../slack/work-queue.ts";
 import type { CardInput } from "../../store/live-state.ts";
 import { createMemorySharedState, type SharedState } from "../../store/shared-state.ts";
 import type { Tallyfy } from "../../tallyfy/api.ts";
-import { createTallyfy } from "../../tallyfy/index.ts";
+import type { WorkScope } from "../../tallyfy/work-scope.ts";
 import { postToSubscribers } from "../subscriptions/on-launch.ts";
 import { createDeliveries, type Deliveries } from "../webhooks/deliveries.ts";
 import { webhookRoute } from "../webhooks/receiver.ts";
@@ -45,6 +46,39 @@ export interface LiveEngine {
   stop(): Promise<void>;
 }
 
+/**
+ * Scopes for the engine's Tallyfy calls: once the bot is stopping, none of them waits for an
+ * organization's budget (a blocked org could hold a reconcile read for minutes); what can go
+ * at once (the last webhook deliveries) still does.
+ */
+function stoppableWaits() {
+  const waiting = new Set<AbortController>();
+  let stopping = false;
+  const stopped = () =>
+    new WorkStopped("the bot is stopping; live cards catch up on the next start");
+  return {
+    scope(): WorkScope {
+      const call = new AbortController();
+      return {
+        signal: call.signal,
+        held(wait) {
+          if (!wait) waiting.delete(call);
+          else if (stopping) call.abort(stopped());
+          else waiting.add(call);
+        },
+        sending() {},
+        refused() {},
+        inHand: () => false,
+      };
+    },
+    stop() {
+      stopping = true;
+      for (const call of waiting) call.abort(stopped());
+      waiting.clear();
+    },
+  };
+}
+
 const isShared = (store: object): store is SharedState =>
   typeof (store as Partial<SharedState>).seenOnce === "function";
 
@@ -52,13 +86,16 @@ export function createLiveEngine(opts: LiveEngineOptions): LiveEngine {
   const { bot } = opts;
   const shared = isShared(opts.store) ? opts.store : createMemorySharedState(bot.now);
   const requests = createRequestLog(bot.now);
-  // Its own Tallyfy client: every request it sends is counted against the org's budget.
-  const tallyfy: Tallyfy = createTallyfy({
-    apiUrl: bot.config.tallyfy.apiUrl,
-    logger: opts.logger,
-    secrets: bot.secrets,
+  // Its own Tallyfy client, so every request it sends is counted (the reconcile loop's own
+  // allowance), on the bot's per-organization budgets: nobody waits for this work, so its calls
+  // are background and a person's commands and clicks go first when an organization's budget
+  // is short (issue 18).
+  const tallyfy: Tallyfy = bot.tallyfy.sharingBudget({
     dispatcher: requests.dispatcher,
+    priority: "background",
   });
+  const waits = stoppableWaits();
+  tallyfy.useWorkScope(() => waits.scope());
   const fanout = createFanout({ client: opts.client, logger: opts.logger });
   const deliveries = createDeliveries({
     bot,
@@ -109,6 +146,7 @@ export function createLiveEngine(opts: LiveEngineOptions): LiveEngine {
       reconcile.start(opts.reconcileIntervalMs);
     },
     async stop() {
+      waits.stop();
       await reconcile.stop();
       await deliveries.flush();
       await Promise.all(launches);

@@ -13,6 +13,8 @@ import type { BotContext } from "../../slack/context.ts";
 import { describeFailure } from "../../slack/reply.ts";
 import { slackErrorCode } from "../../slack/slack-errors.ts";
 import type { WebClient } from "../../slack/web-client.ts";
+import { WorkStopped } from "../../slack/work-queue.ts";
+import type { Priority } from "../../tallyfy/pacing.ts";
 import type { Run } from "../../tallyfy/schemas.ts";
 import type { Task } from "../../tallyfy/task-schemas.ts";
 import { whoamiState } from "../connect/flow.ts";
@@ -26,21 +28,31 @@ interface Who {
   userId: string;
 }
 
+/**
+ * Whose wait a redraw is: a person who clicked ("interactive"), or nobody in particular (Home
+ * opened: "background"), which goes after commands and clicks when the org's budget is short.
+ */
+interface Redraw {
+  hash?: string | undefined;
+  priority?: Priority;
+}
+
 /** Draws and publishes the person's Home. `hash`: the one Slack sent with app_home_opened. */
 export async function refreshHome(
   bot: BotContext,
   client: WebClient,
   teamId: string,
   userId: string,
-  opts: { hash?: string | undefined } = {},
+  opts: Redraw = {},
 ): Promise<void> {
   const who = { teamId, userId };
   const hash = opts.hash ?? bot.home.hash(teamId, userId);
-  const first = await publish(bot, client, who, await homeView(bot, who), hash);
+  const priority = opts.priority ?? "interactive";
+  const first = await publish(bot, client, who, await homeView(bot, who, priority), hash);
   if (first !== "hash_conflict") return;
   // Someone else (another instance, another click) published meanwhile: read again, and the
   // fresher view wins.
-  await publish(bot, client, who, await homeView(bot, who), undefined);
+  await publish(bot, client, who, await homeView(bot, who, priority), undefined);
 }
 
 /** For any button listener: after a click in Home, Home is redrawn. */
@@ -62,7 +74,7 @@ export async function homeOpened(
   hash: string | undefined,
 ): Promise<void> {
   if (!bot.home.takeOpening(who.teamId, who.userId)) return;
-  await refreshHome(bot, client, who.teamId, who.userId, { hash });
+  await refreshHome(bot, client, who.teamId, who.userId, { hash, priority: "background" });
 }
 
 async function publish(
@@ -88,17 +100,21 @@ async function publish(
   }
 }
 
-/** Home for this person; a failure to draw it at all gives the fallback view, never nothing. */
-async function homeView(bot: BotContext, who: Who) {
+/**
+ * Home for this person; a failure to draw it at all gives the fallback view, never nothing
+ * (unless a shutdown let the work go: then nothing is published).
+ */
+async function homeView(bot: BotContext, who: Who, priority: Priority) {
   try {
-    return renderHome(await homeData(bot, who));
+    return renderHome(await homeData(bot, who, priority));
   } catch (error) {
+    if (error instanceof WorkStopped) throw error;
     bot.logger.error("drawing Home failed", { userId: who.userId, error });
     return homeFallback(bot.now());
   }
 }
 
-async function homeData(bot: BotContext, who: Who): Promise<HomeData> {
+async function homeData(bot: BotContext, who: Who, priority: Priority): Promise<HomeData> {
   const [state, actor] = await Promise.all([
     whoamiState(bot, who.teamId, who.userId),
     resolveActor(bot, who.teamId, who.userId),
@@ -109,8 +125,8 @@ async function homeData(bot: BotContext, who: Who): Promise<HomeData> {
     return { ...base, connected: false, links: taskLinks(bot, "") };
   }
   const [tasks, runs] = await Promise.all([
-    loaded(bot, who, actor, "home tasks", () => myTasks(bot, actor)),
-    loaded(bot, who, actor, "home processes", () => myRuns(bot, actor, who.userId)),
+    loaded(bot, who, actor, "home tasks", () => myTasks(bot, actor, priority)),
+    loaded(bot, who, actor, "home processes", () => myRuns(bot, actor, who.userId, priority)),
   ]);
   return {
     ...base,
@@ -133,13 +149,18 @@ async function loaded<T>(
   try {
     return { ok: true, ...(await read()) };
   } catch (error) {
+    if (error instanceof WorkStopped) throw error;
     const msg = await describeFailure(bot, error, { ...who, actor, what });
     return { ok: false, problem: truncate(msg.text, 500) };
   }
 }
 
-async function myTasks(bot: BotContext, actor: Actor): Promise<{ items: Task[]; more: boolean }> {
-  const mine = await actor.api.tasks.mine({}, { policy: bot.policies.background });
+async function myTasks(
+  bot: BotContext,
+  actor: Actor,
+  priority: Priority,
+): Promise<{ items: Task[]; more: boolean }> {
+  const mine = await actor.api.tasks.mine({}, { policy: bot.policies.background, priority });
   return { items: mine.tasks, more: mine.truncated };
 }
 
@@ -148,13 +169,14 @@ async function myRuns(
   bot: BotContext,
   actor: Actor,
   slackUserId: string,
+  priority: Priority,
 ): Promise<{ items: Run[]; more: boolean }> {
   const me =
     actor.kind === "user" && actor.connection.tallyfyUserId != null
       ? actor.connection.tallyfyUserId
       : (await bot.identity.tallyfyUserFor(actor.api, slackUserId))?.id;
   if (me == null) return { items: [], more: false };
-  const opts = { policy: bot.policies.background };
+  const opts = { policy: bot.policies.background, priority };
   const [owned, recent] = await Promise.all([
     actor.api.runs.list({ owners: [me], perPage: 50, sort: "-created_at" }, opts),
     actor.api.runs.list({ perPage: RECENT_RUNS, sort: "-created_at" }, opts),
