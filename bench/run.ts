@@ -18,7 +18,7 @@ import { Control } from "./control.ts";
 import { recordRun } from "./history.ts";
 import { measureLaunch } from "./launch.ts";
 import { ALICE_IN_OPS, Target } from "./load.ts";
-import { LIMIT, measurePacing } from "./pacing.ts";
+import { LIMIT, measurePacing, type Paced } from "./pacing.ts";
 import {
   type Child,
   firstJsonLine,
@@ -36,6 +36,12 @@ import { measureStorm } from "./storm.ts";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const QUICK = process.argv.includes("--quick");
+/** `--only=1,4`: run just these measures (for trying things; nothing is written). */
+const ONLY = process.argv
+  .find((a) => a.startsWith("--only="))
+  ?.slice(7)
+  .split(",");
+const wanted = (n: number) => !ONLY || ONLY.includes(String(n));
 const started = Date.now();
 const BOT_NODE_OPTIONS = process.env.BENCH_BOT_NODE_OPTIONS?.trim() ?? "";
 /** `npm start`'s command line after `node`: its V8 flags, then dist/src/index.js. */
@@ -79,6 +85,7 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 let botPid: number | undefined;
 
 async function measured<T>(name: string, fn: () => Promise<T>): Promise<Measured<T>> {
+  if (!wanted(Number.parseInt(name, 10))) return { ok: false, why: "skipped (--only)" };
   log(`${name}…`);
   const t0 = Date.now();
   try {
@@ -242,27 +249,31 @@ async function main(): Promise<void> {
     await first.bot.stop();
 
     // Measure 3 on a bot that has just started against an organization limited to 100 a minute.
-    await control.rateLimit(LIMIT);
-    const second = await startBot(info, secret, dirs[1]!);
-    children.push(second.bot);
-    botPid = second.bot.pid;
-    await control.configure(`http://127.0.0.1:${second.port}/slack/events`);
-    const pacedMem = sampleMemory(second.bot.pid);
-    const pacedCtx: BenchContext = {
-      ...ctx,
-      bot: target("bot", second.port),
-      botChild: second.bot,
-    };
-    const pacing = await measured("3. Tallyfy's rate limit", () =>
-      measurePacing(pacedCtx, PLAN.pacedPeople),
-    );
-    memory.pacedBotHwmMb = pacedMem.peak().hwmMb;
-    pacedMem.stop();
+    let pacing: Measured<Paced> = { ok: false, why: "skipped (--only)" };
+    const problems = { warn: 0, error: 0, samples: [] as string[] };
+    if (wanted(3)) {
+      await control.rateLimit(LIMIT);
+      const second = await startBot(info, secret, dirs[1]!);
+      children.push(second.bot);
+      botPid = second.bot.pid;
+      await control.configure(`http://127.0.0.1:${second.port}/slack/events`);
+      const pacedMem = sampleMemory(second.bot.pid);
+      const pacedCtx: BenchContext = {
+        ...ctx,
+        bot: target("bot", second.port),
+        botChild: second.bot,
+      };
+      pacing = await measured("3. Tallyfy's rate limit", () =>
+        measurePacing(pacedCtx, PLAN.pacedPeople),
+      );
+      memory.pacedBotHwmMb = pacedMem.peak().hwmMb;
+      pacedMem.stop();
+      await pacedCtx.bot.close();
+      await control.rateLimit(null);
+      Object.assign(problems, second.bot.problems);
+    }
     baseMem.stop();
     naiveMem.stop();
-    await pacedCtx.bot.close();
-    await control.rateLimit(null);
-    const problems = second.bot.problems;
 
     const results: BenchResults = {
       env: {
@@ -295,7 +306,7 @@ async function main(): Promise<void> {
     };
     const report = renderReport(results);
     process.stdout.write(`\n${report.markdown}\n`);
-    if (QUICK) {
+    if (QUICK || ONLY) {
       log("(--quick: bench/RESULTS.md left as it was)");
       return;
     }

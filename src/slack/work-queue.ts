@@ -143,6 +143,10 @@ export function createWorkQueue(options: number | WorkQueueOptions): WorkQueue {
   const startsNothingMore = (job: Running) => {
     if (closed && waitingOnTallyfy(job)) letGo(job);
   };
+  const markWritten = (job: Running) => {
+    if (job.cut) throw new WorkStopped("cut off by a shutdown before sending a change");
+    job.wrote = true;
+  };
   const scopeOf = (job: Running): WorkScope => {
     job.scope ??= {
       signal: job.stop.signal,
@@ -153,6 +157,7 @@ export function createWorkQueue(options: number | WorkQueueOptions): WorkQueue {
       sending() {
         job.sent++;
       },
+      writing: () => markWritten(job),
       refused() {
         job.sent--;
         startsNothingMore(job);
@@ -216,9 +221,7 @@ export function createWorkQueue(options: number | WorkQueueOptions): WorkQueue {
     },
     markWrite() {
       const job = current.getStore();
-      if (!job) return;
-      if (job.cut) throw new WorkStopped("cut off by a shutdown before sending a change");
-      job.wrote = true;
+      if (job) markWritten(job);
     },
     scope() {
       const job = current.getStore();

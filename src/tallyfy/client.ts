@@ -190,6 +190,14 @@ export class TallyfyClient {
       const remaining = deadline - performance.now();
       const timeoutMs = Math.max(1, Math.min(policy.attemptTimeoutMs, remaining));
       let result: AttemptResult<z.output<S>>;
+      if (req.method !== "GET") {
+        try {
+          scope?.writing?.();
+        } catch (error) {
+          permit.cancel();
+          throw error;
+        }
+      }
       scope?.sending();
       try {
         result = await this.#attempt(conn, req, path, attempt, timeoutMs, opts);

@@ -13,6 +13,11 @@ export interface WorkScope {
   held(waiting: boolean): void;
   /** A request for this work is about to go out. */
   sending(): void;
+  /**
+   * A change (any request but a GET) for this work is about to go out: throws, and it is not
+   * sent, once the work has been told it was cut off with nothing changed.
+   */
+  writing?(): void;
   /** Tallyfy refused that request with a 429: nothing was read or changed by it. */
   refused(): void;
   /** A request of this work went out already: its next calls finish work under way. */
