@@ -29,4 +29,4 @@ EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/healthz').then((r) => process.exit(r.status === 200 ? 0 : 1), () => process.exit(1))"]
 # The same V8 flags as `npm start` (test/unit/deploy-files.test.ts checks they match).
-CMD ["node", "--max-semi-space-size=4", "--max-old-space-size=256", "--no-maglev", "--liftoff-only", "dist/src/index.js"]
+CMD ["node", "--max-semi-space-size=8", "--max-old-space-size=256", "dist/src/index.js"]

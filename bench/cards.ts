@@ -19,6 +19,10 @@ export interface CardLevel {
   ack: Record<"bot" | "naive" | "twin" | "baseline", Latency>;
   /** Commands whose card never came (or failed), per target. */
   missing: Record<"bot" | "naive" | "twin", number>;
+  /** Command sent -> its Tallyfy read reaching the sandbox. */
+  toRead: Record<"bot" | "naive", Latency>;
+  /** That read reaching the sandbox (then 100 ms there) -> the card reaching Slack. */
+  afterRead: Record<"bot" | "naive", Latency>;
   ackErrors: Record<"bot" | "naive" | "twin" | "baseline", number>;
 }
 
@@ -46,7 +50,14 @@ async function round(
   who: Who,
   runs: SeededRun[],
   prefix: string,
-): Promise<{ acks: number[]; ackErrors: number; cards: number[]; missing: number }> {
+): Promise<{
+  acks: number[];
+  ackErrors: number;
+  cards: number[];
+  missing: number;
+  toRead: number[];
+  afterRead: number[];
+}> {
   const n = runs.length;
   const minted = await ctx.control.mint(n);
   const requests: SignedRequest[] = runs.map((run, i) =>
@@ -67,22 +78,37 @@ async function round(
   );
   const acks = samples.map((s) => s.ms);
   const ackErrors = samples.filter((s) => s.status !== 200 || s.ms > 3000).length;
-  if (who === "baseline") return { acks, ackErrors, cards: [], missing: 0 };
+  if (who === "baseline")
+    return { acks, ackErrors, cards: [], missing: 0, toRead: [], afterRead: [] };
   const deadline = Date.now() + 30_000;
   let seen = await ctx.control.cards(marks.calls, prefix);
   while (seen.filter((c) => c.ok).length < n && Date.now() < deadline) {
     await sleep(25);
     seen = await ctx.control.cards(marks.calls, prefix);
   }
+  // Where the time went: command -> its Tallyfy read arriving, and that read -> the card.
+  const readAt = new Map<string, number>();
+  for (const r of await ctx.control.tallyfyRequests(marks.tallyfy)) {
+    const id = /\/runs\/([0-9a-f]{32})$/.exec(r.path)?.[1];
+    if (id && r.method === "GET" && !readAt.has(id)) readAt.set(id, r.at);
+  }
+  const keyToId = new Map(runs.map((r) => [r.key, r.id]));
   const cards: number[] = [];
+  const toRead: number[] = [];
+  const afterRead: number[] = [];
   for (const c of seen) {
     const from = sentAt.get(c.key);
     if (c.ok && from !== undefined) {
       cards.push(c.at - from);
+      const read = readAt.get(keyToId.get(c.key) ?? "");
+      if (read !== undefined) {
+        toRead.push(read - from);
+        afterRead.push(c.at - read);
+      }
       sentAt.delete(c.key);
     }
   }
-  return { acks, ackErrors, cards, missing: sentAt.size };
+  return { acks, ackErrors, cards, missing: sentAt.size, toRead, afterRead };
 }
 
 export async function measureCards(
@@ -102,12 +128,16 @@ export async function measureCards(
       const cards: Record<Who, number[]> = { bot: [], naive: [], twin: [], baseline: [] };
       const missing: Record<Who, number> = { bot: 0, naive: 0, twin: 0, baseline: 0 };
       const ackErrors: Record<Who, number> = { bot: 0, naive: 0, twin: 0, baseline: 0 };
+      const toRead: Record<Who, number[]> = { bot: [], naive: [], twin: [], baseline: [] };
+      const afterRead: Record<Who, number[]> = { bot: [], naive: [], twin: [], baseline: [] };
       for (let r = 0; r < level.rounds; r++) {
         // The order turns every round, so drift (CPU heat, GC, the services' own state) hits all.
         const turn = order.map((_, i) => order[(i + r) % order.length]!);
         for (const who of turn) {
           const result = await round(ctx, targets[who], who, runs.slice(0, level.inFlight), prefix);
           acks[who].push(...result.acks);
+          toRead[who].push(...result.toRead);
+          afterRead[who].push(...result.afterRead);
           cards[who].push(...result.cards);
           missing[who] += result.missing;
           ackErrors[who] += result.ackErrors;
@@ -126,10 +156,13 @@ export async function measureCards(
           baseline: latency(acks.baseline),
         },
         missing: { bot: missing.bot, naive: missing.naive, twin: missing.twin },
+        toRead: { bot: latency(toRead.bot), naive: latency(toRead.naive) },
+        afterRead: { bot: latency(afterRead.bot), naive: latency(afterRead.naive) },
         ackErrors,
       });
+      const l = out.at(-1)!;
       ctx.log(
-        `  ${level.inFlight} in flight: card p50/p99 bot ${fmt(out.at(-1)!.card.bot)}, naive ${fmt(out.at(-1)!.card.naive)}, twin ${fmt(out.at(-1)!.card.twin)}`,
+        `  ${level.inFlight} in flight: card p50/p99 bot ${fmt(l.card.bot)}, naive ${fmt(l.card.naive)}, twin ${fmt(l.card.twin)}; to read bot ${fmt(l.toRead.bot)} naive ${fmt(l.toRead.naive)}; after read bot ${fmt(l.afterRead.bot)} naive ${fmt(l.afterRead.naive)}`,
       );
     }
   } finally {

@@ -1,7 +1,8 @@
 /** Starting, watching and stopping the bench's child processes. */
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
+import { availableParallelism } from "node:os";
 import { createInterface } from "node:readline";
 
 export interface Child {
@@ -29,8 +30,14 @@ export function startChild(
   args: string[],
   env: Record<string, string>,
   cwd: string,
+  cpu?: number,
 ): Child {
-  const proc = spawn(process.execPath, args, { cwd, env, stdio: ["pipe", "pipe", "pipe"] });
+  // `taskset -c N node …` execs node: the child's pid is node's own.
+  const [file, argv] =
+    cpu === undefined
+      ? [process.execPath, args]
+      : ["taskset", ["-c", String(cpu), process.execPath, ...args]];
+  const proc = spawn(file, argv, { cwd, env, stdio: ["pipe", "pipe", "pipe"] });
   if (proc.pid === undefined) throw new Error(`${name}: could not start`);
   const child: Child = {
     name,
@@ -155,5 +162,24 @@ export function sampleMemory(pid: number, everyMs = 250) {
       return { sampledMaxRssMb: maxRss, hwmMb: hwm };
     },
     stop: () => clearInterval(timer),
+  };
+}
+
+/**
+ * Where the processes run: with two CPUs or more and `taskset`, the app being measured (the
+ * bot or a reference, one at a time) gets CPU 1 to itself, and the runner and the services
+ * (the fake Slack and Tallyfy, which in production run on other people's servers) share
+ * CPU 0. Otherwise everything shares every CPU.
+ */
+export function cpuPlan(): { app?: number; note: string } {
+  if (availableParallelism() < 2) return { note: "one CPU: every process shares it" };
+  try {
+    execFileSync("taskset", ["-p", "-c", "0", String(process.pid)], { stdio: "ignore" });
+  } catch {
+    return { note: "no taskset: every process shares every CPU" };
+  }
+  return {
+    app: 1,
+    note: "the app measured on CPU 1 (bot and references, one at a time); runner and services on CPU 0",
   };
 }

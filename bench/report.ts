@@ -19,6 +19,8 @@ export interface BenchResults {
     commit: string;
     botNodeOptions: string;
     botCommand: string;
+    /** Which process ran on which CPU. */
+    placement: string;
     seconds: number;
   };
   cards: Measured<CardLevel[]>;
@@ -289,7 +291,7 @@ export function renderReport(r: BenchResults): { markdown: string; rows: TargetR
   const lines = [
     `### Run of ${e.date} · commit ${e.commit} · ${Math.round(e.seconds)} s`,
     "",
-    `Node ${e.node} · ${e.cpus} CPUs (${e.cpuModel}) · @slack/bolt ${e.bolt} · bot started as \`npm start\` starts it: \`${e.botCommand}\`${e.botNodeOptions ? ` · NODE_OPTIONS=\`${e.botNodeOptions}\`` : ""}.`,
+    `Node ${e.node} · ${e.cpus} CPUs (${e.cpuModel}) · @slack/bolt ${e.bolt} · bot started as \`npm start\` starts it: \`${e.botCommand}\`${e.botNodeOptions ? ` · NODE_OPTIONS=\`${e.botNodeOptions}\`` : ""} · ${e.placement}.`,
     "",
     `**${failed === 0 ? "Every target passes." : `${failed} target(s) not met.`}**`,
     "",

@@ -21,6 +21,7 @@ import { ALICE_IN_OPS, Target } from "./load.ts";
 import { LIMIT, measurePacing, type Paced } from "./pacing.ts";
 import {
   type Child,
+  cpuPlan,
   firstJsonLine,
   freePort,
   killAll,
@@ -118,6 +119,8 @@ function commit(): string {
 }
 
 /** A reference app (bare Bolt or naive) as plain JavaScript, like the bot's build. */
+const CPUS = cpuPlan();
+
 function startReference(name: string, file: string, env: Record<string, string>): Child {
   // Running a .ts file would load Node's type stripper (about 16 MB of RSS the bot does not pay).
   const js = stripTypeScriptTypes(readFileSync(join(ROOT, file), "utf8"));
@@ -126,6 +129,7 @@ function startReference(name: string, file: string, env: Record<string, string>)
     ["--input-type=module", "--eval", js],
     { PATH: process.env.PATH ?? "", PORT: "0", ...env },
     ROOT,
+    CPUS.app,
   );
 }
 
@@ -154,6 +158,7 @@ async function startBot(info: ServicesInfo, secret: string, dataDir: string) {
       ...(BOT_NODE_OPTIONS ? { NODE_OPTIONS: BOT_NODE_OPTIONS } : {}),
     },
     ROOT,
+    CPUS.app,
   );
   await waitHealthy(`http://127.0.0.1:${port}/healthz`, bot);
   return { bot, port };
@@ -289,6 +294,7 @@ async function main(): Promise<void> {
         commit: commit(),
         botNodeOptions: BOT_NODE_OPTIONS,
         botCommand: `node ${BOT_ARGS.join(" ")}`,
+        placement: CPUS.note,
         seconds: (Date.now() - started) / 1000,
       },
       cards,

@@ -126,6 +126,9 @@ export function createBot(opts: BotOptions): Bot {
         customRoutes: [health as never, webhooks as never],
         logger: bLogger,
         processBeforeResponse: false,
+        // The request guard (src/guard/http-guard.ts) has verified the signature of every
+        // request to /slack/events before Bolt sees it; checking it twice cost an HMAC each.
+        signatureVerification: false,
       });
   if (receiver instanceof HTTPReceiver) {
     receiver.requestListener = httpGuard.wrap(receiver.requestListener);

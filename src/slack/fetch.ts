@@ -3,8 +3,11 @@ import { Agent, request } from "undici";
 /**
  * The `fetch` Bolt's Web API client and `respond()` use, over undici's `request` and one
  * keep-alive pool. Node's own fetch wraps every request and answer in WHATWG streams: under a
- * burst of card posts that garbage alone cost ~15 MB of peak RSS. Slack calls are small string
- * bodies with small JSON answers, so the answer is read whole and handed back as a Response.
+ * burst of card posts that garbage alone cost ~15 MB of peak RSS (issue 18's bench with Node's
+ * fetch: 154.7 MB peak, 1.54x bare Bolt, over the 1.5x target; with this one 148.6 MB), and the
+ * work after a card's Tallyfy read took longer (p50 436 vs 334 ms at 200 commands at once).
+ * Slack calls are small string bodies with small JSON answers, so the answer is read whole and
+ * handed back as a Response.
  * Anything else (a FormData file upload) goes to the global fetch.
  */
 export interface SlackFetch {
@@ -16,7 +19,7 @@ export interface SlackFetch {
 const NO_BODY: ReadonlySet<number> = new Set([204, 205, 304]);
 
 export function createSlackFetch(timeoutMs = 30_000): SlackFetch {
-  const agent = new Agent({ keepAliveTimeout: 10_000, connections: 32 });
+  const agent = new Agent({ keepAliveTimeout: 10_000, connections: 512 });
   const slackFetch = async (input: string | URL | Request, init: RequestInit = {}) => {
     const body = init.body;
     if (input instanceof Request || (body != null && typeof body !== "string")) {

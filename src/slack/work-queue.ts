@@ -194,7 +194,9 @@ export function createWorkQueue(options: number | WorkQueueOptions): WorkQueue {
         };
         running.add(job);
         current
-          .run(job, () => Promise.resolve().then(work))
+          // setImmediate: requests already read from their sockets are answered (acked)
+          // first; work started from a microtask would run ahead of every one of them.
+          .run(job, () => new Promise<void>((go) => setImmediate(go)).then(work))
           .then(resolve, reject)
           .finally(() => {
             running.delete(job);

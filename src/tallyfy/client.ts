@@ -92,7 +92,7 @@ export class TallyfyClient {
     this.#ownsDispatcher = !opts.dispatcher;
     this.#dispatcher =
       opts.dispatcher ??
-      new Agent({ keepAliveTimeout: 4_000, keepAliveMaxTimeout: 30_000, connections: 128 });
+      new Agent({ keepAliveTimeout: 4_000, keepAliveMaxTimeout: 30_000, connections: 512 });
     this.#logger = opts.logger ?? silentLogger;
     this.#userAgent = opts.userAgent ?? "tallyfy-for-slack";
     this.#random = opts.random ?? Math.random;
