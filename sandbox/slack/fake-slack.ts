@@ -82,12 +82,14 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
 
   const handleApi = async (req: IncomingMessage, res: ServerResponse, method: string) => {
     const raw = await readBody(req);
+    // When the call reached Slack, before the fake's own checks (Slack's time, not the app's).
+    const at = Date.now();
     const { args, token: bodyToken } = parseApiArgs(req, raw);
     const http = httpFailures.get(method);
     if (http) {
       if (--http.times <= 0) httpFailures.delete(method);
       const response = { ok: false, status: http.status };
-      const call: ApiCall = { method, args, at: Date.now(), response };
+      const call: ApiCall = { method, args, at, response };
       calls.push(call);
       recorded.emit("call", call);
       const retry =
@@ -98,7 +100,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     }
     const token = bearer(req.headers.authorization) ?? bodyToken;
     const response = answerApi(method, args, token);
-    const call: ApiCall = { method, args, at: Date.now(), response };
+    const call: ApiCall = { method, args, at, response };
     calls.push(call);
     recorded.emit("call", call);
     sendJson(res, 200, response);

@@ -8,6 +8,8 @@ import { createHash } from "node:crypto";
 export interface TtlCacheOptions {
   ttlMs: number;
   max: number;
+  /** How long past its TTL an entry is kept for `peekStale`. Default 0. */
+  keepStaleMs?: number;
   /** Clock, for tests. */
   now?: () => number;
 }
@@ -20,6 +22,7 @@ interface Entry<V> {
 export class TtlCache<V> {
   readonly #ttlMs: number;
   readonly #max: number;
+  readonly #keepStaleMs: number;
   readonly #now: () => number;
   readonly #entries = new Map<string, Entry<V>>();
   readonly #pending = new Map<string, Promise<V>>();
@@ -29,6 +32,7 @@ export class TtlCache<V> {
   constructor(opts: TtlCacheOptions) {
     this.#ttlMs = opts.ttlMs;
     this.#max = Math.max(1, opts.max);
+    this.#keepStaleMs = Math.max(0, opts.keepStaleMs ?? 0);
     this.#now = opts.now ?? Date.now;
   }
 
@@ -75,12 +79,19 @@ export class TtlCache<V> {
     const entry = this.#entries.get(key);
     if (!entry) return undefined;
     if (entry.expiresAt <= this.#now()) {
-      this.#entries.delete(key);
+      if (entry.expiresAt + this.#keepStaleMs <= this.#now()) this.#entries.delete(key);
       return undefined;
     }
     this.#entries.delete(key);
     this.#entries.set(key, entry);
     return { value: entry.value };
+  }
+
+  /** An entry past its TTL by less than `staleMs` (and the cache's keepStaleMs), if any. */
+  peekStale(key: string, staleMs: number): { value: V } | undefined {
+    const entry = this.#entries.get(key);
+    const limit = entry ? entry.expiresAt + Math.min(staleMs, this.#keepStaleMs) : 0;
+    return entry && limit > this.#now() ? { value: entry.value } : undefined;
   }
 
   set(key: string, value: V, ttlMs: number = this.#ttlMs): void {

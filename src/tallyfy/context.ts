@@ -61,10 +61,35 @@ export function cachedRead<T>(
   parts: unknown[],
   opts: CallOptions | undefined,
   load: (opts: CallOptions) => Promise<T>,
+  /**
+   * Past its TTL by less than this, the cached value is answered at once and a fresh one is
+   * read behind it, at background priority (people and tag names: a card never waits for them).
+   */
+  staleMs = 0,
 ): Promise<T> {
   const key = `${connectionKey(ctx.conn)}:${name}:${JSON.stringify(parts)}`;
   const hit = ctx.cache.peek(key);
   if (hit) return untilAborted(Promise.resolve(hit.value as T), opts?.signal);
+  const stale = staleMs > 0 ? ctx.cache.peekStale(key, staleMs) : undefined;
+  if (stale) {
+    const refresh = {
+      ...(opts?.policy ? { policy: opts.policy } : {}),
+      priority: "background" as const,
+    };
+    ctx.loads
+      .join(
+        key,
+        undefined,
+        (group) =>
+          ctx.cache.get(key, () => load({ ...refresh, scope: group, signal: group.signal })),
+        { signal: undefined, scope: undefined },
+        () => ctx.cache.abandon(key),
+      )
+      .catch((error: unknown) =>
+        ctx.logger.warn("refreshing a cached Tallyfy read failed", { name, error }),
+      );
+    return untilAborted(Promise.resolve(stale.value as T), opts?.signal);
+  }
   const shared = {
     ...(opts?.policy ? { policy: opts.policy } : {}),
     ...(opts?.priority ? { priority: opts.priority } : {}),

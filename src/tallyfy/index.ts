@@ -63,6 +63,7 @@ export function createTallyfy(opts: CreateTallyfyOptions): Tallyfy {
   const cache = new TtlCache<unknown>({
     ttlMs: cacheTtlMs,
     max: opts.cacheMax ?? 2000,
+    keepStaleMs: 10 * 60_000,
     ...(opts.now ? { now: opts.now } : {}),
   });
   const templateIndexes =

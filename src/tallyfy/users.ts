@@ -6,29 +6,38 @@ const PER_PAGE = 100;
 /** A guard against a server that never reports the last page. */
 const MAX_PAGES = 50;
 const users = listEnvelope(userSchema);
+/** Names may be up to this stale while a fresh list is read behind the answer. */
+const STALE_MS = 10 * 60_000;
 
 export function createUsersService(ctx: ServiceContext): UsersService {
   /** Every member of the organization, all pages, cached per connection. */
   const list = (opts?: CallOptions): Promise<TallyfyUser[]> =>
-    cachedRead(ctx, "users.list", [], opts, async (o) => {
-      const all: TallyfyUser[] = [];
-      for (let page = 1; page <= MAX_PAGES; page++) {
-        const res = await ctx.client.request(
-          ctx.conn,
-          {
-            method: "GET",
-            path: orgPath(ctx.conn, "users"),
-            query: { page, per_page: PER_PAGE },
-            schema: users,
-          },
-          o,
-        );
-        all.push(...noteSkipped(ctx, "users", res).items);
-        if (res.items.length === 0 || res.pagination.currentPage >= res.pagination.totalPages)
-          break;
-      }
-      return all;
-    });
+    cachedRead(
+      ctx,
+      "users.list",
+      [],
+      opts,
+      async (o) => {
+        const all: TallyfyUser[] = [];
+        for (let page = 1; page <= MAX_PAGES; page++) {
+          const res = await ctx.client.request(
+            ctx.conn,
+            {
+              method: "GET",
+              path: orgPath(ctx.conn, "users"),
+              query: { page, per_page: PER_PAGE },
+              schema: users,
+            },
+            o,
+          );
+          all.push(...noteSkipped(ctx, "users", res).items);
+          if (res.items.length === 0 || res.pagination.currentPage >= res.pagination.totalPages)
+            break;
+        }
+        return all;
+      },
+      STALE_MS,
+    );
 
   return {
     list,

@@ -324,6 +324,36 @@ describe("users, tags, me", () => {
     expect(calls()).toHaveLength(1);
   });
 
+  it("answers names past their minute from the old list at once and reads a fresh one behind it", async () => {
+    let now = Date.now();
+    const own = createTallyfy({ apiUrl: sb.url, cacheTtlMs: 60_000, now: () => now });
+    try {
+      const people = own.forConnection({ token: sb.token, orgId: sb.orgId });
+      const carol = SEED.users.carol.id;
+      expect((await people.users.get(carol, opts))?.first_name).toBe("Carol");
+      const user = sb.state.users.find((u) => u.id === carol)!;
+      user.first_name = "Caroline";
+      sb.latencyMs = 300;
+      now += 61_000;
+      sb.clearRequests();
+      // Past the TTL: the old name comes back (a caller that waited for Tallyfy would get the
+      // new one)...
+      expect((await people.users.get(carol, opts))?.first_name).toBe("Carol");
+      // ...while one fresh read goes out behind it; the next caller gets the new name.
+      await eventuallyTrue(() => calls().length === 1);
+      await new Promise((r) => setTimeout(r, 400));
+      expect((await people.users.get(carol, opts))?.first_name).toBe("Caroline");
+      expect(calls()).toHaveLength(1);
+      // Past the stale window (10 minutes), the caller waits for a fresh list again.
+      now += 11 * 60_000;
+      user.first_name = "Carrie";
+      expect((await people.users.get(carol, opts))?.first_name).toBe("Carrie");
+    } finally {
+      sb.latencyMs = 0;
+      await own.close();
+    }
+  });
+
   it("searches tags", async () => {
     const tags = await api.tags.search("urg", opts);
     expect(tags.map((t) => t.id)).toContain(SEED.tags.urgent);
@@ -455,4 +485,12 @@ function stripValue(v: unknown): unknown {
   if (!v || typeof v !== "object") return v;
   const { value: _value, ...rest } = v as Record<string, unknown>;
   return rest;
+}
+
+async function eventuallyTrue(check: () => boolean, ms = 2_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error("never happened");
+    await new Promise((r) => setTimeout(r, 10));
+  }
 }
