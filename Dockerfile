@@ -15,7 +15,8 @@ RUN npm run build
 FROM node:24-bookworm-slim
 ENV NODE_ENV=production \
     DATA_DIR=/data \
-    PORT=3000
+    PORT=3000 \
+    MALLOC_ARENA_MAX=2
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-fund --no-audit && npm cache clean --force
@@ -29,4 +30,4 @@ EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/healthz').then((r) => process.exit(r.status === 200 ? 0 : 1), () => process.exit(1))"]
 # The same V8 flags as `npm start` (test/unit/deploy-files.test.ts checks they match).
-CMD ["node", "--max-semi-space-size=8", "--max-old-space-size=256", "dist/src/index.js"]
+CMD ["node", "--max-semi-space-size=4", "--max-old-space-size=256", "dist/src/index.js"]

@@ -23,10 +23,17 @@ export interface LaunchTiming {
   failures: string[];
 }
 
-/** Live Acme templates other than Employee Onboarding (measure 7 launches that one). */
+/**
+ * Live Acme templates other than Employee Onboarding (measure 7 launches that one) whose title
+ * names only them (a title shared by two templates, or contained in another's, opens the picker).
+ */
 function templates(): { id: string; title: string }[] {
-  return createSeedState().templates.filter(
-    (t) => t.orgId === SEED.orgId && !t.archived_at && t.id !== SEED.templates.onboarding,
+  const live = createSeedState().templates.filter((t) => t.orgId === SEED.orgId && !t.archived_at);
+  const lower = (t: { title: string }) => t.title.trim().toLowerCase();
+  return live.filter(
+    (t) =>
+      t.id !== SEED.templates.onboarding &&
+      live.filter((o) => lower(o).includes(lower(t))).length === 1,
   );
 }
 
@@ -62,10 +69,10 @@ async function launchOnce(
     from: open.index,
     method: "views.update",
     viewId: open.viewId!,
-    submit: "Launch",
     timeoutMs,
   });
-  if (!filled?.ok) return { why: `${title}: the kick-off form never came` };
+  // The form, or what stands for it (a template Slack cannot show says so in the modal).
+  if (!filled?.ok) return { why: `${title}: the modal was never filled` };
   return { ms: filled.at - sentAt };
 }
 

@@ -32,7 +32,7 @@ import {
 } from "./procs.ts";
 import type { ServicesInfo } from "./protocol.ts";
 import { type BenchResults, type Measured, renderReport } from "./report.ts";
-import { productionArgs } from "./start-command.ts";
+import { productionCommand } from "./start-command.ts";
 import { measureStorm } from "./storm.ts";
 
 const ROOT = resolve(import.meta.dirname, "..");
@@ -46,7 +46,8 @@ const wanted = (n: number) => !ONLY || ONLY.includes(String(n));
 const started = Date.now();
 const BOT_NODE_OPTIONS = process.env.BENCH_BOT_NODE_OPTIONS?.trim() ?? "";
 /** `npm start`'s command line after `node`: its V8 flags, then dist/src/index.js. */
-const BOT_ARGS = productionArgs(ROOT);
+const START = productionCommand(ROOT);
+const BOT_ARGS = START.args;
 
 const PLAN = QUICK
   ? {
@@ -153,7 +154,11 @@ async function startBot(info: ServicesInfo, secret: string, dataDir: string) {
       DATA_DIR: dataDir,
       PUBLIC_URL: "https://tallyfy-bot.example.test",
       WEBHOOK_ADMINS: ALICE_IN_OPS.user.id,
+      // The live-card reconcile loop re-reads cards' runs in the background; off, so measure 7
+      // counts each action's own requests (as the end-to-end tests do).
+      RECONCILE_REQUESTS_PER_MINUTE: "0",
       LOG_LEVEL: "warn",
+      ...START.env,
       // For trying V8 flags without touching the start command; recorded in the report.
       ...(BOT_NODE_OPTIONS ? { NODE_OPTIONS: BOT_NODE_OPTIONS } : {}),
     },
@@ -293,7 +298,11 @@ async function main(): Promise<void> {
         ).version,
         commit: commit(),
         botNodeOptions: BOT_NODE_OPTIONS,
-        botCommand: `node ${BOT_ARGS.join(" ")}`,
+        botCommand: [
+          ...Object.entries(START.env).map(([k, v]) => `${k}=${v}`),
+          "node",
+          ...BOT_ARGS,
+        ].join(" "),
         placement: CPUS.note,
         seconds: (Date.now() - started) / 1000,
       },

@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { productionArgs, startArgs } from "../../bench/start-command.ts";
+import { productionArgs, startArgs, startCommand } from "../../bench/start-command.ts";
 
 describe("the bench starts the bot as npm start does", () => {
   it("reads the node arguments from the start script, flags first", () => {
@@ -10,6 +10,10 @@ describe("the bench starts the bot as npm start does", () => {
       "dist/src/index.js",
     ]);
     expect(startArgs("node dist/src/index.js")).toEqual(["dist/src/index.js"]);
+    expect(startCommand("npm run build && MALLOC_ARENA_MAX=2 node dist/src/index.js")).toEqual({
+      env: { MALLOC_ARENA_MAX: "2" },
+      args: ["dist/src/index.js"],
+    });
   });
 
   it("refuses a start script it cannot reproduce", () => {

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { productionArgs } from "../../bench/start-command.ts";
+import { productionArgs, productionCommand } from "../../bench/start-command.ts";
 import { dockerStages, execForm } from "../support/dockerfile.ts";
 
 const root = new URL("../..", import.meta.url).pathname;
@@ -19,8 +19,14 @@ describe("Dockerfile", () => {
     expect(find("COPY").some((i) => i.args.includes("--from=build /app/dist"))).toBe(true);
   });
 
-  it("starts the bot with the same node flags as npm start", () => {
+  it("starts the bot with the same node flags and environment as npm start", () => {
     expect(execForm(find("CMD")[0]!.args)).toEqual(["node", ...productionArgs(root)]);
+    const env = find("ENV")
+      .map((i) => i.args)
+      .join(" ");
+    for (const [name, value] of Object.entries(productionCommand(root).env)) {
+      expect(env).toMatch(new RegExp(`\\b${name}=${value}\\b`));
+    }
   });
 
   it("runs as a non-root user", () => {
