@@ -25,15 +25,15 @@ describe("createWorkQueue", () => {
         return n;
       });
     const all = [1, 2, 3, 4].map(job);
-    await new Promise((r) => setTimeout(r, 0));
+    await new Promise((r) => setTimeout(r, 5));
     expect(started).toEqual([1, 2]);
     expect(q.waiting).toBe(2);
     release.shift()?.();
-    await new Promise((r) => setTimeout(r, 0));
+    await new Promise((r) => setTimeout(r, 5));
     expect(started).toEqual([1, 2, 3]);
     for (let i = 0; i < 3; i++) {
       release.shift()?.();
-      await new Promise((r) => setTimeout(r, 0));
+      await new Promise((r) => setTimeout(r, 5));
     }
     expect(await Promise.all(all)).toEqual([1, 2, 3, 4]);
     expect(q.waiting).toBe(0);
@@ -81,7 +81,8 @@ describe("createWorkQueue: running", () => {
 });
 
 describe("createWorkQueue on shutdown", () => {
-  const tick = () => new Promise((r) => setTimeout(r, 0));
+  // Queued work starts on setImmediate: wait past it.
+  const tick = () => new Promise((r) => setTimeout(r, 5));
 
   /** Work that runs until released, recording what it was told when the bot stopped. */
   function held(told: Map<string, Unfinished>, name: string, before?: () => void) {
