@@ -213,7 +213,7 @@ function cardsSection(levels: CardLevel[]): string[] {
   return [
     "## 1. Command to card",
     "",
-    "N `/tallyfy show` of N distinct runs sent at once; each timed from its send to the fake Slack recording its card. Tallyfy sandbox latency 100 ms. Rounds alternate bot, naive, twin (the naive bot's code in another process) and bare Bolt, the order turning every round. p50 / p99 in ms.",
+    'N `/tallyfy show` of N distinct runs sent at once; each timed from its send to the fake Slack recording its card. Tallyfy sandbox latency 100 ms. Rounds alternate bot, naive, twin (the naive bot\'s code in another process) and bare Bolt, the order turning every round. p50 / p99 in ms. "To read": from the command to its Tallyfy read reaching the sandbox; "after read": from there (100 ms in the sandbox included) to the card reaching Slack.',
     "",
     row([
       "In flight",
@@ -225,9 +225,11 @@ function cardsSection(levels: CardLevel[]): string[] {
       "Bot ack",
       "Naive ack",
       "Bare Bolt ack",
+      "Bot: to read / after read",
+      "Naive: to read / after read",
       "Missing cards (bot/naive/twin)",
     ]),
-    row(["---:", "---:", "---", "---", "---", "---:", "---", "---", "---", "---"]),
+    row(["---:", "---:", "---", "---", "---", "---:", "---", "---", "---", "---", "---", "---"]),
     ...levels.map((l) =>
       row([
         String(l.inFlight),
@@ -239,6 +241,8 @@ function cardsSection(levels: CardLevel[]): string[] {
         lat(l.ack.bot),
         lat(l.ack.naive),
         lat(l.ack.baseline),
+        `${lat(l.toRead.bot)} · ${lat(l.afterRead.bot)}`,
+        `${lat(l.toRead.naive)} · ${lat(l.afterRead.naive)}`,
         `${l.missing.bot}/${l.missing.naive}/${l.missing.twin}`,
       ]),
     ),

@@ -120,6 +120,8 @@ function commit(): string {
 }
 
 /** A reference app (bare Bolt or naive) as plain JavaScript, like the bot's build. */
+/** Counted before the runner pins itself to CPU 0 (which makes it see one). */
+const MACHINE_CPUS = availableParallelism();
 const CPUS = cpuPlan();
 
 function startReference(name: string, file: string, env: Record<string, string>): Child {
@@ -289,7 +291,7 @@ async function main(): Promise<void> {
       env: {
         date: new Date().toISOString(),
         node: process.version,
-        cpus: availableParallelism(),
+        cpus: MACHINE_CPUS,
         cpuModel: cpus()[0]?.model.trim() ?? "unknown",
         bolt: (
           JSON.parse(readFileSync(join(ROOT, "node_modules/@slack/bolt/package.json"), "utf8")) as {
