@@ -2,8 +2,7 @@
  * Dates for Slack: `<!date^…>` tokens, which every reader's Slack client shows in their own
  * time zone, with a UTC fallback for clients (and notifications) that cannot render them.
  */
-import { utc } from "@date-fns/utc";
-import { format } from "date-fns/format";
+import { format, utc } from "./date-fns.ts";
 import { escapeMrkdwn, truncate } from "./text.ts";
 
 export const DATE_TIME = "{date_short_pretty} at {time}";

@@ -3,9 +3,7 @@
  * deadline, never read from a status), and "tomorrow at 17:00" in their time zone. Pure.
  */
 import { tz } from "@date-fns/tz";
-import { addDays } from "date-fns/addDays";
-import { isSameDay } from "date-fns/isSameDay";
-import { set } from "date-fns/set";
+import { addDays, isSameDay, set } from "../date-fns.ts";
 import type { Task } from "../../tallyfy/task-schemas.ts";
 import { parseInstant } from "../dates.ts";
 
