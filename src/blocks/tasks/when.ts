@@ -3,8 +3,8 @@
  * deadline, never read from a status), and "tomorrow at 17:00" in their time zone. Pure.
  */
 import { tz } from "@date-fns/tz";
-import { addDays, isSameDay, set } from "../date-fns.ts";
 import type { Task } from "../../tallyfy/task-schemas.ts";
+import { addDays, isSameDay, set } from "../date-fns.ts";
 import { parseInstant } from "../dates.ts";
 
 export type TaskGroup = "overdue" | "today" | "upcoming";
