@@ -1,4 +1,5 @@
 /** Status cards: drawn from a run, posted to a channel, redrawn in place. */
+
 import type { BlockAction, RespondFn } from "@slack/bolt";
 import { type CardContext, nextTaskOf, renderStatusCard } from "../../blocks/card.ts";
 import { slackDate } from "../../blocks/dates.ts";
@@ -7,6 +8,7 @@ import type { BotContext } from "../../slack/context.ts";
 import { slackErrorCode } from "../../slack/slack-errors.ts";
 import type { WebClient } from "../../slack/web-client.ts";
 import { CardPostError } from "../../slack-api/card-post-error.ts";
+import { jsonArg } from "../../slack-api/json-arg.ts";
 import type { TallyfyApi } from "../../tallyfy/api.ts";
 import type { Run } from "../../tallyfy/schemas.ts";
 import { fingerprint } from "../cards-registry/fingerprint.ts";
@@ -117,7 +119,7 @@ export async function postCard(
     client.chat.postMessage({
       channel,
       text: card.text,
-      blocks: card.blocks as never,
+      blocks: jsonArg(card.blocks),
       unfurl_links: false,
       ...(threadTs ? { thread_ts: threadTs } : {}),
     });
@@ -178,7 +180,7 @@ export async function redrawCard(
       channel: where.channel,
       ts: where.ts,
       text: card.text,
-      blocks: card.blocks as never,
+      blocks: jsonArg(card.blocks),
     });
   } else {
     await where.respond({

@@ -4,9 +4,11 @@
  * (chat.update is Tier 3). A 429 pauses this fan-out only; the client rejects rate-limited
  * calls instead of pausing its queue, so a person's views.open never waits behind a redraw.
  */
+
 import type { Logger } from "../../log.ts";
 import { slackErrorCode } from "../../slack/slack-errors.ts";
 import type { WebClient } from "../../slack/web-client.ts";
+import { jsonArg } from "../../slack-api/json-arg.ts";
 
 export interface SlackMessage {
   text: string;
@@ -161,7 +163,7 @@ export function createFanout(opts: FanoutOptions): Fanout {
           channel,
           ts,
           text: m.text,
-          blocks: m.blocks as never,
+          blocks: jsonArg(m.blocks),
         });
       });
     },
@@ -179,7 +181,7 @@ export function createFanout(opts: FanoutOptions): Fanout {
         opts.client.chat.postMessage({
           channel,
           text: msg.text,
-          blocks: msg.blocks as never,
+          blocks: jsonArg(msg.blocks),
           unfurl_links: false,
         }),
       );
