@@ -108,9 +108,9 @@ function commit(): string {
     const sha = execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: ROOT })
       .toString()
       .trim();
-    const dirty = execFileSync("git", ["status", "--porcelain", "--", "src", "bench"], {
-      cwd: ROOT,
-    })
+    // The results files themselves change with every run: not a modification of what ran.
+    const paths = ["src", "bench", ":!bench/RESULTS.md", ":!bench/history.json"];
+    const dirty = execFileSync("git", ["status", "--porcelain", "--", ...paths], { cwd: ROOT })
       .toString()
       .trim();
     return dirty ? `${sha} (modified)` : sha;
