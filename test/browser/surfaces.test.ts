@@ -37,6 +37,20 @@ describe.skipIf(!HAVE_BROWSER)("playground surfaces", () => {
     const before = w.pg.slack.callsTo("views.publish").length;
     await home.getByRole("button", { name: "Refresh" }).click();
     await expect.poll(() => w.pg.slack.callsTo("views.publish").length).toBeGreaterThan(before);
+    // Refresh may publish more than once (its answer, then names read behind it): click the
+    // redrawn Home's button once it has settled, not one about to be replaced.
+    let seen = -1;
+    await expect
+      .poll(
+        () => {
+          const now = w.pg.slack.callsTo("views.publish").length;
+          const settled = now === seen;
+          seen = now;
+          return settled;
+        },
+        { intervals: [300] },
+      )
+      .toBe(true);
     await home.getByRole("button", { name: "Launch a process" }).click();
     await page.getByRole("dialog").getByText("Launch a process").first().waitFor();
     expect(w.pg.slack.callsTo("views.open")[0]?.response.ok).toBe(true);
