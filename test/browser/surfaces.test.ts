@@ -48,7 +48,7 @@ describe.skipIf(!HAVE_BROWSER)("playground surfaces", () => {
           seen = now;
           return settled;
         },
-        { intervals: [300] },
+        { interval: 300 },
       )
       .toBe(true);
     await home.getByRole("button", { name: "Launch a process" }).click();
