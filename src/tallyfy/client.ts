@@ -112,9 +112,12 @@ export class TallyfyClient {
     this.#workScope = scope;
   }
 
-  /** The work the current caller is part of, if any. */
-  workScope(): WorkScope | undefined {
-    return this.#workScope();
+  /**
+   * The work a call is part of: the one its options name (null: none), else the one found in
+   * the caller's async context, if any.
+   */
+  workScope(opts?: Pick<CallOptions, "scope">): WorkScope | undefined {
+    return opts?.scope === undefined ? this.#workScope() : (opts.scope ?? undefined);
   }
 
   /** The registry this client scrubs Tallyfy's answers with (shared with its services). */
@@ -127,7 +130,7 @@ export class TallyfyClient {
     req: TallyfyRequest<S>,
     opts: CallOptions = {},
   ): Promise<z.output<S>> {
-    const scope = opts.scope === undefined ? this.workScope() : (opts.scope ?? undefined);
+    const scope = this.workScope(opts);
     if (req.method !== "GET") {
       const signal = withScopeSignal(opts.signal, scope);
       return this.#send(conn, req, { ...opts, ...(signal ? { signal } : {}) }, scope);

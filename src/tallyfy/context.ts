@@ -6,7 +6,7 @@ import type { TallyfyClient } from "./client.ts";
 import { apiPath, orgId } from "./ids.ts";
 import type { Page } from "./schemas.ts";
 import type { TemplateIndexes } from "./template-index.ts";
-import type { SharedCalls } from "./work-scope.ts";
+import type { Joiner, SharedCalls } from "./work-scope.ts";
 
 export interface ServiceContext {
   client: TallyfyClient;
@@ -70,37 +70,27 @@ export function cachedRead<T>(
   const key = `${connectionKey(ctx.conn)}:${name}:${JSON.stringify(parts)}`;
   const hit = ctx.cache.peek(key);
   if (hit) return untilAborted(Promise.resolve(hit.value as T), opts?.signal);
+  const policy = opts?.policy ? { policy: opts.policy } : {};
+  const shared = (loadOpts: CallOptions, caller: Joiner) =>
+    ctx.loads.join(
+      key,
+      undefined,
+      (group) =>
+        ctx.cache.get(key, () => load({ ...loadOpts, scope: group, signal: group.signal })),
+      caller,
+      // Stopped (every caller left first): the next caller starts its own load.
+      () => ctx.cache.abandon(key),
+    ) as Promise<T>;
   const stale = staleMs > 0 ? ctx.cache.peekStale(key, staleMs) : undefined;
   if (stale) {
-    const refresh = {
-      ...(opts?.policy ? { policy: opts.policy } : {}),
-      priority: "background" as const,
-    };
-    ctx.loads
-      .join(
-        key,
-        undefined,
-        (group) =>
-          ctx.cache.get(key, () => load({ ...refresh, scope: group, signal: group.signal })),
-        { signal: undefined, scope: undefined },
-        () => ctx.cache.abandon(key),
-      )
-      .catch((error: unknown) =>
-        ctx.logger.warn("refreshing a cached Tallyfy read failed", { name, error }),
-      );
+    // Read behind the answer, for nobody in particular.
+    shared({ ...policy, priority: "background" }, {}).catch((error: unknown) =>
+      ctx.logger.warn("refreshing a cached Tallyfy read failed", { name, error }),
+    );
     return untilAborted(Promise.resolve(stale.value as T), opts?.signal);
   }
-  const shared = {
-    ...(opts?.policy ? { policy: opts.policy } : {}),
-    ...(opts?.priority ? { priority: opts.priority } : {}),
-  };
-  const scope = opts?.scope === undefined ? ctx.client.workScope() : (opts.scope ?? undefined);
-  return ctx.loads.join(
-    key,
-    undefined,
-    (group) => ctx.cache.get(key, () => load({ ...shared, scope: group, signal: group.signal })),
-    { signal: opts?.signal, scope },
-    // Stopped (every caller left first): the next caller starts its own load.
-    () => ctx.cache.abandon(key),
-  ) as Promise<T>;
+  return shared(
+    { ...policy, ...(opts?.priority ? { priority: opts.priority } : {}) },
+    { signal: opts?.signal, scope: ctx.client.workScope(opts) },
+  );
 }
