@@ -27,12 +27,6 @@ export interface WorkQueue {
   /** Starts `work.run` (in order, beyond `limit`) and returns at once. */
   enqueue(work: QueuedWork): void;
   /**
-   * Called by running work just before it sends Tallyfy a change, so a shutdown that cuts it
-   * off says "may have been applied". Throws WorkStopped when the work has been cut off
-   * already: it was told nothing was changed, so the change must not be sent.
-   */
-  markWrite(): void;
-  /**
    * The running work whose code is executing now, as the Tallyfy SDK sees it (work-scope.ts):
    * a shutdown lets go of work that waits for Tallyfy's budget and has sent nothing yet.
    */
@@ -79,8 +73,7 @@ export interface DrainReport {
 }
 
 /**
- * The error `run` rejects with, `markWrite` throws and a let-go work's Tallyfy calls reject
- * with, once the queue has let work go (the person has been told; nothing else to say).
+ * The error `run` rejects with, and a cut-off or let-go work's Tallyfy calls reject with, once the queue has let work go (the person has been told; nothing else to say).
  */
 export class WorkStopped extends Error {
   constructor(message = "the bot is stopping") {
@@ -118,7 +111,7 @@ export function createWorkQueue(options: number | WorkQueueOptions): WorkQueue {
   const { limit } = typeof options === "number" ? { limit: options } : options;
   const queue: Waiting[] = [];
   const running = new Set<Running>();
-  /** The running work whose code is executing now (so `markWrite` needs no argument). */
+  /** The running work whose code is executing now (so `scope()` needs no argument). */
   const current = new AsyncLocalStorage<Running>();
   const waiters = idleWaiters();
   const notes: Promise<boolean>[] = [];
@@ -220,10 +213,6 @@ export function createWorkQueue(options: number | WorkQueueOptions): WorkQueue {
       schedule(work.run, work).catch((error: unknown) => {
         if (!(error instanceof WorkStopped)) work.onError(error);
       });
-    },
-    markWrite() {
-      const job = current.getStore();
-      if (job) markWritten(job);
     },
     scope() {
       const job = current.getStore();

@@ -81,6 +81,9 @@ describe("createWorkQueue: running", () => {
 });
 
 describe("createWorkQueue on shutdown", () => {
+  /** What the Tallyfy client does just before it sends a change for the running work. */
+  const writeFrom = (q: WorkQueue) => q.scope()?.writing?.();
+
   // Queued work starts on setImmediate: wait past it.
   const tick = () => new Promise((r) => setTimeout(r, 5));
 
@@ -123,7 +126,7 @@ describe("createWorkQueue on shutdown", () => {
     queue = createWorkQueue(4);
     const told = new Map<string, Unfinished>();
     queue.enqueue(held(told, "reading").work);
-    queue.enqueue(held(told, "writing", () => queue.markWrite()).work);
+    queue.enqueue(held(told, "writing", () => writeFrom(queue)).work);
     await tick();
     const report = await queue.drain(20);
     expect(Object.fromEntries(told)).toEqual({ reading: "read", writing: "write" });
@@ -138,7 +141,7 @@ describe("createWorkQueue on shutdown", () => {
       run: async () => {
         await new Promise<void>((r) => (proceed = r));
         try {
-          queue.markWrite();
+          writeFrom(queue);
           outcome = "sent";
         } catch (error) {
           outcome = error;
@@ -231,7 +234,7 @@ describe("createWorkQueue on shutdown", () => {
         await new Promise<void>((r) => (proceed = r));
         await tallyfyCall(queue, false).catch((e: unknown) => void outcome.push(e));
         try {
-          queue.markWrite();
+          writeFrom(queue);
         } catch (error) {
           outcome.push(error);
         }

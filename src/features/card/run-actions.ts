@@ -19,8 +19,6 @@ export interface RunActionResult {
 
 export interface RunActionOptions {
   policy: CallPolicy;
-  /** Called just before the write is sent to Tallyfy; may throw to stop it being sent. */
-  beforeWrite?: () => void;
 }
 
 const ALREADY_ARCHIVED = "This process was already archived.";
@@ -46,13 +44,12 @@ export async function performRunAction(
   api: TallyfyApi,
   kind: RunActionKind,
   runId: string,
-  { policy, beforeWrite = () => {} }: RunActionOptions,
+  { policy }: RunActionOptions,
 ): Promise<RunActionResult> {
   const opts = { policy };
   if (kind === "refresh") return { run: await api.runs.get(runId, opts), verb: "Refreshed" };
 
   if (kind === "archive") {
-    beforeWrite();
     let answeredAt: number | undefined;
     try {
       const run = await api.runs.archive(runId, {
@@ -74,7 +71,6 @@ export async function performRunAction(
     }
   }
 
-  beforeWrite();
   try {
     const run = await api.runs.activate(runId, opts);
     return { run, verb: "Activated", at: run.last_updated };
@@ -94,10 +90,9 @@ export async function actAndRender(
   runId: string,
   userId: string,
 ): Promise<RenderedMessage> {
-  const result = await performRunAction(api, kind, runId, {
-    policy: bot.policies.background,
-    beforeWrite: () => bot.background.markWrite(),
-  });
+  // A shutdown that has told the person "nothing was changed" stops the write in the Tallyfy
+  // client itself (work-scope.ts), whatever the flow.
+  const result = await performRunAction(api, kind, runId, { policy: bot.policies.background });
   const at = parseInstant(result.at) ?? bot.now();
   return buildCard(bot, api, result.run, {
     lastAction: result.verb ? { text: actionLine(result.verb, userId, at) } : undefined,
