@@ -5,8 +5,7 @@
  * naive bot is the noise) take turns, round by round, the order turning every round; the bare
  * Bolt baseline takes its turn too, for the ack.
  */
-import type { BenchContext } from "./context.ts";
-import { sleep } from "./context.ts";
+import { type BenchContext, pollFor, sleep } from "./context.ts";
 import { closedLoop, commandBody, type SignedRequest, sign, type Target } from "./load.ts";
 import type { SeededRun } from "./protocol.ts";
 import { type Latency, latency } from "./stats.ts";
@@ -80,12 +79,11 @@ async function round(
   const ackErrors = samples.filter((s) => s.status !== 200 || s.ms > 3000).length;
   if (who === "baseline")
     return { acks, ackErrors, cards: [], missing: 0, toRead: [], afterRead: [] };
-  const deadline = Date.now() + 30_000;
   let seen = await ctx.control.cards(marks.calls, prefix);
-  while (seen.filter((c) => c.ok).length < n && Date.now() < deadline) {
-    await sleep(25);
+  await pollFor(async () => {
     seen = await ctx.control.cards(marks.calls, prefix);
-  }
+    return seen.filter((c) => c.ok).length >= n ? true : undefined;
+  }, 30_000);
   // Where the time went: command -> its Tallyfy read arriving, and that read -> the card.
   const readAt = new Map<string, number>();
   for (const r of await ctx.control.tallyfyRequests(marks.tallyfy)) {

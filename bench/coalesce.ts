@@ -4,7 +4,7 @@
  * Tallyfy saw, and the cards (posts or redraws) that came back.
  */
 import type { BenchContext } from "./context.ts";
-import { sleep } from "./context.ts";
+import { pollFor, sleep } from "./context.ts";
 import { commandBody, sign } from "./load.ts";
 
 export interface Coalesced {
@@ -16,10 +16,9 @@ function readsOf(paths: { method: string; path: string }[], runId: string): numb
   return paths.filter((r) => r.method === "GET" && r.path.endsWith(`/runs/${runId}`)).length;
 }
 
-async function waitUntil(check: () => Promise<boolean>, ms: number): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check()) && Date.now() < deadline) await sleep(50);
-}
+/** Polls `check` until it holds or `ms` pass. */
+const waitUntil = (check: () => Promise<boolean>, ms: number) =>
+  pollFor(async () => ((await check()) ? true : undefined), ms, 50);
 
 export async function measureCoalescing(
   ctx: BenchContext,

@@ -23,17 +23,10 @@ export interface LaunchTiming {
   failures: string[];
 }
 
-/**
- * Live Acme templates other than Employee Onboarding (measure 7 launches that one) whose title
- * names only them (a title shared by two templates, or contained in another's, opens the picker).
- */
+/** Live Acme templates other than Employee Onboarding (measure 7 launches that one). */
 function templates(): { id: string; title: string }[] {
-  const live = createSeedState().templates.filter((t) => t.orgId === SEED.orgId && !t.archived_at);
-  const lower = (t: { title: string }) => t.title.trim().toLowerCase();
-  return live.filter(
-    (t) =>
-      t.id !== SEED.templates.onboarding &&
-      live.filter((o) => lower(o).includes(lower(t))).length === 1,
+  return createSeedState().templates.filter(
+    (t) => t.orgId === SEED.orgId && !t.archived_at && t.id !== SEED.templates.onboarding,
   );
 }
 

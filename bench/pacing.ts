@@ -5,7 +5,7 @@
  * any error, and, for whoever waited more than 5 s, whether the "pacing us" note came first and
  * was taken away when the card came. Counted for Tallyfy: requests and 429s.
  */
-import { type BenchContext, sleep } from "./context.ts";
+import { type BenchContext, pollFor, sleep } from "./context.ts";
 import { commandBody, sign } from "./load.ts";
 
 export const PACING_TEXT = "Tallyfy is pacing us";
@@ -49,14 +49,16 @@ export async function measurePacing(ctx: BenchContext, people = 150): Promise<Pa
   );
   const ackFailures = acks.filter((a) => a.status !== 200).length;
   // One window, then the next: every card within ~2 windows, or it is counted missing.
-  const deadline = Date.now() + 2 * LIMIT.windowMs + 30_000;
-  let cards = await ctx.control.cards(start.calls, "BP");
-  while (cards.filter((c) => c.ok).length < people && Date.now() < deadline) {
-    await sleep(500);
-    cards = await ctx.control.cards(start.calls, "BP");
-  }
+  await pollFor(
+    async () =>
+      (await ctx.control.cards(start.calls, "BP")).filter((c) => c.ok).length >= people
+        ? true
+        : undefined,
+    2 * LIMIT.windowMs + 30_000,
+    500,
+  );
   await sleep(1_000);
-  cards = await ctx.control.cards(start.calls, "BP");
+  const cards = await ctx.control.cards(start.calls, "BP");
   const replies = await ctx.control.replies(start.responses);
   const requests = (await ctx.control.tallyfyRequests(start.tallyfy)).length;
   const throttled = (await ctx.control.throttled()) - throttledBefore;

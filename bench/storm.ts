@@ -4,7 +4,7 @@
  * run reads Tallyfy saw and the chat.update calls per card, once the bot has gone quiet.
  */
 import { request } from "undici";
-import { type BenchContext, sleep } from "./context.ts";
+import { type BenchContext, pollFor, sleep } from "./context.ts";
 import { commandBody, sign } from "./load.ts";
 
 export interface Storm {
@@ -24,13 +24,16 @@ async function webhookSecret(ctx: BenchContext): Promise<string> {
     ctx.bot.pool(1),
     sign(ctx.bot.secret, commandBody(ctx.who, "webhooks", minted!.responseUrl, "storm.admin")),
   );
-  for (let i = 0; i < 100; i++) {
-    const text = JSON.stringify(await ctx.control.replies(from));
-    const secret = /\/tallyfy\/webhooks\/([A-Za-z0-9_-]+)/.exec(text)?.[1];
-    if (secret) return secret;
-    await sleep(50);
-  }
-  throw new Error("`/tallyfy webhooks` showed no webhook URL");
+  const secret = await pollFor(
+    async () =>
+      /\/tallyfy\/webhooks\/([A-Za-z0-9_-]+)/.exec(
+        JSON.stringify(await ctx.control.replies(from)),
+      )?.[1],
+    5_000,
+    50,
+  );
+  if (!secret) throw new Error("`/tallyfy webhooks` showed no webhook URL");
+  return secret;
 }
 
 export async function measureStorm(
@@ -50,12 +53,15 @@ export async function measureStorm(
       sign(ctx.bot.secret, commandBody(ctx.who, `show ${run.id}`, m.responseUrl, `storm.${i}`)),
     );
   }
-  const deadline = Date.now() + 15_000;
   let cards = await ctx.control.cards(start.calls, "BS");
-  while (cards.length < cardCount && Date.now() < deadline) {
-    await sleep(50);
-    cards = await ctx.control.cards(start.calls, "BS");
-  }
+  await pollFor(
+    async () => {
+      cards = await ctx.control.cards(start.calls, "BS");
+      return cards.length >= cardCount ? true : undefined;
+    },
+    15_000,
+    50,
+  );
   // The card registry records each card after its post.
   await sleep(500);
   await ctx.control.completeTask(run.id);
