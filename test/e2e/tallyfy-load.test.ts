@@ -29,16 +29,20 @@ function activeRunId(harness: Harness): string {
   return run.id;
 }
 
+/** The bot's Tallyfy services for the sandbox admin's connection. */
+const sandboxAdmin = (harness: Harness) =>
+  harness.bot.context.tallyfy.forConnection({
+    token: harness.sandbox.token,
+    orgId: harness.sandbox.orgId,
+  });
+
 describe("one read for many clicks", () => {
   // Through the bot's own Tallyfy client and the sandbox: what the SDK shares.
   it("200 simultaneous reads of one run by one connection make one request", async () => {
     h = await startHarness({ sandboxLatencyMs: 200 });
     const harness = h;
     const runId = activeRunId(harness);
-    const api = harness.bot.context.tallyfy.forConnection({
-      token: harness.sandbox.token,
-      orgId: harness.sandbox.orgId,
-    });
+    const api = sandboxAdmin(harness);
     harness.sandbox.clearRequests();
     const runs = await Promise.all(Array.from({ length: 200 }, () => api.runs.get(runId)));
     expect(runs.every((r) => r.id === runId)).toBe(true);
@@ -49,10 +53,7 @@ describe("one read for many clicks", () => {
     h = await startHarness({ sandboxLatencyMs: 200 });
     const harness = h;
     const runId = activeRunId(harness);
-    const api = harness.bot.context.tallyfy.forConnection({
-      token: harness.sandbox.token,
-      orgId: harness.sandbox.orgId,
-    });
+    const api = sandboxAdmin(harness);
     harness.sandbox.clearRequests();
     const quitter = new AbortController();
     const first = api.runs.get(runId, { signal: quitter.signal });
