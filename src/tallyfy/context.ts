@@ -50,6 +50,12 @@ export function noteSkipped<P extends Page<unknown>>(
 }
 
 /**
+ * The longest a cached read may be answered past its TTL while a fresh one is read behind it
+ * (people's and tags' names; the shared cache keeps entries this long past their TTL).
+ */
+export const MAX_STALE_MS = 10 * 60_000;
+
+/**
  * A cached, coalesced read. The key always starts with the token's fingerprint and the org, so
  * one connection's data is never served to another. The shared load runs without any one
  * caller's abort signal; each caller still stops waiting when its own signal (or work) stops,

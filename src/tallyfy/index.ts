@@ -4,7 +4,7 @@ import { type Logger, type Secrets, silentLogger } from "../log.ts";
 import type { Tallyfy, TallyfyApi } from "./api.ts";
 import { TtlCache } from "./cache.ts";
 import { TallyfyClient } from "./client.ts";
-import type { ServiceContext } from "./context.ts";
+import { MAX_STALE_MS, type ServiceContext } from "./context.ts";
 import { createMeService } from "./me.ts";
 import type { Pacer, PacerOptions, Priority } from "./pacing.ts";
 import { createRunsService } from "./runs.ts";
@@ -63,7 +63,7 @@ export function createTallyfy(opts: CreateTallyfyOptions): Tallyfy {
   const cache = new TtlCache<unknown>({
     ttlMs: cacheTtlMs,
     max: opts.cacheMax ?? 2000,
-    keepStaleMs: 10 * 60_000,
+    keepStaleMs: MAX_STALE_MS,
     ...(opts.now ? { now: opts.now } : {}),
   });
   const templateIndexes =

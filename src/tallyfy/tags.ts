@@ -1,10 +1,8 @@
 import type { CallOptions, TagsService } from "./api.ts";
-import { cachedRead, noteSkipped, orgPath, type ServiceContext } from "./context.ts";
+import { cachedRead, MAX_STALE_MS, noteSkipped, orgPath, type ServiceContext } from "./context.ts";
 import { listEnvelope, type Tag, tagSchema } from "./schemas.ts";
 
 const tags = listEnvelope(tagSchema);
-/** Tag titles may be up to this stale while fresh ones are read behind the answer. */
-const STALE_MS = 10 * 60_000;
 
 export function createTagsService(ctx: ServiceContext): TagsService {
   return {
@@ -28,7 +26,7 @@ export function createTagsService(ctx: ServiceContext): TagsService {
           );
           return noteSkipped(ctx, "tags", page).items;
         },
-        STALE_MS,
+        MAX_STALE_MS,
       );
     },
   };

@@ -1,13 +1,11 @@
 import type { CallOptions, UsersService } from "./api.ts";
-import { cachedRead, noteSkipped, orgPath, type ServiceContext } from "./context.ts";
+import { cachedRead, MAX_STALE_MS, noteSkipped, orgPath, type ServiceContext } from "./context.ts";
 import { listEnvelope, type TallyfyUser, userSchema } from "./schemas.ts";
 
 const PER_PAGE = 100;
 /** A guard against a server that never reports the last page. */
 const MAX_PAGES = 50;
 const users = listEnvelope(userSchema);
-/** Names may be up to this stale while a fresh list is read behind the answer. */
-const STALE_MS = 10 * 60_000;
 
 export function createUsersService(ctx: ServiceContext): UsersService {
   /** Every member of the organization, all pages, cached per connection. */
@@ -36,7 +34,7 @@ export function createUsersService(ctx: ServiceContext): UsersService {
         }
         return all;
       },
-      STALE_MS,
+      MAX_STALE_MS,
     );
 
   return {
