@@ -7,6 +7,7 @@
  */
 import { type BenchContext, pollFor, sleep } from "./context.ts";
 import { closedLoop, commandBody, type SignedRequest, sign, type Target } from "./load.ts";
+import { cpuMsOf } from "./procs.ts";
 import type { SeededRun } from "./protocol.ts";
 import { type Latency, latency } from "./stats.ts";
 
@@ -23,6 +24,11 @@ export interface CardLevel {
   /** That read reaching the sandbox (then 100 ms there) -> the card reaching Slack. */
   afterRead: Record<"bot" | "naive", Latency>;
   ackErrors: Record<"bot" | "naive" | "twin" | "baseline", number>;
+  /**
+   * The app's CPU time (user + system, from /proc) per command, from the first command sent to
+   * the round settled (its after-work included); undefined where it can't be read.
+   */
+  cpuMs: Record<"bot" | "naive" | "twin" | "baseline", number | undefined>;
 }
 
 export interface CardPlan {
@@ -56,6 +62,7 @@ async function round(
   missing: number;
   toRead: number[];
   afterRead: number[];
+  cpuMs: number | undefined;
 }> {
   const n = runs.length;
   const minted = await ctx.control.mint(n);
@@ -68,6 +75,7 @@ async function round(
   await refreshConnections(ctx, target, n);
   const marks = await ctx.control.marks();
   const pool = target.pool(n);
+  const cpuFrom = cpuMsOf(target.pid);
   const sentAt = new Map<string, number>();
   const samples = await Promise.all(
     requests.map((req, i) => {
@@ -77,8 +85,16 @@ async function round(
   );
   const acks = samples.map((s) => s.ms);
   const ackErrors = samples.filter((s) => s.status !== 200 || s.ms > 3000).length;
-  if (who === "baseline")
-    return { acks, ackErrors, cards: [], missing: 0, toRead: [], afterRead: [] };
+  // Let the app's own after-work (card records, logs) settle before the next turn.
+  const settled = async () => {
+    await sleep(Math.min(500, 20 + n * 2));
+    const cpuTo = cpuMsOf(target.pid);
+    return cpuFrom === undefined || cpuTo === undefined ? undefined : (cpuTo - cpuFrom) / n;
+  };
+  if (who === "baseline") {
+    const cpuMs = await settled();
+    return { acks, ackErrors, cards: [], missing: 0, toRead: [], afterRead: [], cpuMs };
+  }
   let seen = await ctx.control.cards(marks.calls, prefix);
   await pollFor(async () => {
     seen = await ctx.control.cards(marks.calls, prefix);
@@ -106,7 +122,8 @@ async function round(
       sentAt.delete(c.key);
     }
   }
-  return { acks, ackErrors, cards, missing: sentAt.size, toRead, afterRead };
+  const missing = sentAt.size;
+  return { acks, ackErrors, cards, missing, toRead, afterRead, cpuMs: await settled() };
 }
 
 export async function measureCards(
@@ -128,6 +145,7 @@ export async function measureCards(
       const ackErrors: Record<Who, number> = { bot: 0, naive: 0, twin: 0, baseline: 0 };
       const toRead: Record<Who, number[]> = { bot: [], naive: [], twin: [], baseline: [] };
       const afterRead: Record<Who, number[]> = { bot: [], naive: [], twin: [], baseline: [] };
+      const cpu: Record<Who, number[]> = { bot: [], naive: [], twin: [], baseline: [] };
       for (let r = 0; r < level.rounds; r++) {
         // The order turns every round, so drift (CPU heat, GC, the services' own state) hits all.
         const turn = order.map((_, i) => order[(i + r) % order.length]!);
@@ -139,8 +157,7 @@ export async function measureCards(
           cards[who].push(...result.cards);
           missing[who] += result.missing;
           ackErrors[who] += result.ackErrors;
-          // Let the target's own after-work (card records, logs) settle before the next turn.
-          await sleep(Math.min(500, 20 + level.inFlight * 2));
+          if (result.cpuMs !== undefined) cpu[who].push(result.cpuMs);
         }
       }
       out.push({
@@ -157,10 +174,16 @@ export async function measureCards(
         toRead: { bot: latency(toRead.bot), naive: latency(toRead.naive) },
         afterRead: { bot: latency(afterRead.bot), naive: latency(afterRead.naive) },
         ackErrors,
+        cpuMs: {
+          bot: mean(cpu.bot),
+          naive: mean(cpu.naive),
+          twin: mean(cpu.twin),
+          baseline: mean(cpu.baseline),
+        },
       });
       const l = out.at(-1)!;
       ctx.log(
-        `  ${level.inFlight} in flight: card p50/p99 bot ${fmt(l.card.bot)}, naive ${fmt(l.card.naive)}, twin ${fmt(l.card.twin)}; to read bot ${fmt(l.toRead.bot)} naive ${fmt(l.toRead.naive)}; after read bot ${fmt(l.afterRead.bot)} naive ${fmt(l.afterRead.naive)}`,
+        `  ${level.inFlight} in flight: card p50/p99 bot ${fmt(l.card.bot)}, naive ${fmt(l.card.naive)}, twin ${fmt(l.card.twin)}; to read bot ${fmt(l.toRead.bot)} naive ${fmt(l.toRead.naive)}; after read bot ${fmt(l.afterRead.bot)} naive ${fmt(l.afterRead.naive)}; CPU per command bot ${cpuFmt(l.cpuMs.bot)}, naive ${cpuFmt(l.cpuMs.naive)}, twin ${cpuFmt(l.cpuMs.twin)}, bare Bolt ${cpuFmt(l.cpuMs.baseline)}`,
       );
     }
   } finally {
@@ -169,4 +192,6 @@ export async function measureCards(
   return out;
 }
 
+const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : undefined);
+const cpuFmt = (ms: number | undefined) => (ms === undefined ? "–" : `${ms.toFixed(2)} ms`);
 const fmt = (l: Latency) => `${l.p50.toFixed(0)}/${l.p99.toFixed(0)} ms`;

@@ -67,12 +67,15 @@ export class Target {
   readonly name: string;
   readonly origin: string;
   readonly secret: string;
+  /** The app's process, for its CPU time. */
+  readonly pid: number | undefined;
   readonly #pools = new Map<number, Pool>();
 
-  constructor(name: string, origin: string, secret: string) {
+  constructor(name: string, origin: string, secret: string, pid?: number) {
     this.name = name;
     this.origin = origin;
     this.secret = secret;
+    this.pid = pid;
   }
 
   /** One pool per connection count, so a phase never starts on another phase's sockets. */

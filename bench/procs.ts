@@ -143,6 +143,23 @@ export function memoryOf(pid: number): { rssMb: number; hwmMb: number } | undefi
   }
 }
 
+let clockTicks: number | undefined;
+
+/** CPU time (user + system) a process has used so far, in ms; undefined without /proc. */
+export function cpuMsOf(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    clockTicks ??= Number(execFileSync("getconf", ["CLK_TCK"]).toString().trim()) || 100;
+    // Fields after the command name (which may hold spaces, so split after its ")").
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // utime and stime are fields 14 and 15 of stat(5): 12th and 13th after the name.
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Samples a process's RSS every `everyMs`; `peak` also trusts the kernel's VmHWM. */
 export function sampleMemory(pid: number, everyMs = 250) {
   let maxRss = 0;

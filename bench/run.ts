@@ -130,7 +130,14 @@ function startReference(name: string, file: string, env: Record<string, string>)
   return startChild(
     name,
     ["--input-type=module", "--eval", js],
-    { PATH: process.env.PATH ?? "", PORT: "0", ...env },
+    {
+      PATH: process.env.PATH ?? "",
+      PORT: "0",
+      ...env,
+      ...(process.env.BENCH_REF_NODE_OPTIONS
+        ? { NODE_OPTIONS: process.env.BENCH_REF_NODE_OPTIONS }
+        : {}),
+    },
     ROOT,
     CPUS.app,
   );
@@ -219,12 +226,12 @@ async function main(): Promise<void> {
     const botMem = sampleMemory(first.bot.pid);
     const baseMem = sampleMemory(refs.baseline.pid);
     const naiveMem = sampleMemory(refs.naive.pid);
-    const target = (name: string, port: number) =>
-      new Target(name, `http://127.0.0.1:${port}`, secret);
+    const target = (name: string, port: number, pid?: number) =>
+      new Target(name, `http://127.0.0.1:${port}`, secret, pid);
     const ctx: BenchContext = {
       control,
-      bot: target("bot", first.port),
-      baseline: target("baseline", ports.baseline),
+      bot: target("bot", first.port, first.bot.pid),
+      baseline: target("baseline", ports.baseline, refs.baseline.pid),
       botChild: first.bot,
       who: { ...ALICE_IN_OPS, teamId: info.slack.teamId, teamDomain: info.slack.teamDomain },
       remainingMs: () => 600_000 - (Date.now() - started),
@@ -240,8 +247,8 @@ async function main(): Promise<void> {
     const actions = await measured("7. Tallyfy requests per action", () => measureActions(ctx));
     const references = {
       bot: ctx.bot,
-      naive: target("naive", ports.naive),
-      twin: target("twin", ports.twin),
+      naive: target("naive", ports.naive, refs.naive.pid),
+      twin: target("twin", ports.twin, refs.twin.pid),
       baseline: ctx.baseline,
     };
     const cards = await measured("1. command to card", () =>
