@@ -102,6 +102,8 @@ export interface Logger {
   warn(msg: string, ctx?: Record<string, unknown>): void;
   error(msg: string, ctx?: Record<string, unknown>): void;
   child(bindings: Record<string, unknown>): Logger;
+  /** Whether lines at `level` are written (absent: assume they are). */
+  enabled?(level: LogLevel): boolean;
   /** What this logger (and its children) redacts; the bot registers its secrets here. */
   readonly secrets: Secrets;
 }
@@ -164,6 +166,7 @@ export function createLogger(options: LoggerOptions): Logger {
     warn: (m, c) => emit("warn", m, c),
     error: (m, c) => emit("error", m, c),
     child: (b) => createLogger({ ...options, write, secrets, bindings: { ...bindings, ...b } }),
+    enabled: (level) => ORDER[level] >= ORDER[options.level],
     secrets,
   };
 }
@@ -180,6 +183,7 @@ export const silentLogger: Logger = {
   warn: drop,
   error: drop,
   child: () => silentLogger,
+  enabled: () => false,
   get secrets() {
     return new Secrets();
   },

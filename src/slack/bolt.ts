@@ -20,8 +20,12 @@ export function boltLogger(logger: Logger): BoltLogger {
     const error = msg.find((m) => m instanceof Error);
     return [text, error ? { from: name, error } : { from: name }];
   };
+  // Bolt and the WebClient log a few debug lines per request: skip building them when unread.
+  const debug = logger.enabled?.("debug") ?? true;
   return {
-    debug: (...m) => logger.debug(...entry(m)),
+    debug: (...m) => {
+      if (debug) logger.debug(...entry(m));
+    },
     info: (...m) => logger.info(...entry(m)),
     warn: (...m) => logger.warn(...entry(m)),
     error: (...m) => logger.error(...entry(m)),

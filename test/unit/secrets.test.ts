@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTallyfySandbox, type TallyfySandbox } from "../../sandbox/tallyfy/server.ts";
 import { createLogger, redact, Secrets } from "../../src/log.ts";
+import { boltLogger } from "../../src/slack/bolt.ts";
 import type { TallyfyError, TallyfyValidationError } from "../../src/tallyfy/errors.ts";
 import { createTallyfy } from "../../src/tallyfy/index.ts";
 
@@ -97,5 +98,33 @@ describe("Tallyfy's words shown in Slack", () => {
     } finally {
       await tallyfy.close();
     }
+  });
+});
+
+describe("Bolt's log lines through our logger", () => {
+  it("builds Bolt's debug lines only when debug lines are written", () => {
+    let serialized = 0;
+    const body = {
+      toJSON() {
+        serialized++;
+        return { ok: true };
+      },
+    };
+    const quiet: string[] = [];
+    boltLogger(createLogger({ level: "warn", json: true, write: (l) => quiet.push(l) })).debug(
+      "http request body:",
+      body,
+    );
+    expect(serialized).toBe(0);
+    expect(quiet).toEqual([]);
+
+    const loud: string[] = [];
+    boltLogger(createLogger({ level: "debug", json: true, write: (l) => loud.push(l) })).debug(
+      "http request body:",
+      body,
+    );
+    expect(serialized).toBe(1);
+    expect(loud).toHaveLength(1);
+    expect(JSON.parse(loud[0]!).msg).toBe('http request body: {"ok":true}');
   });
 });
