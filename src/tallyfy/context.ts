@@ -11,6 +11,8 @@ import type { Joiner, SharedCalls } from "./work-scope.ts";
 export interface ServiceContext {
   client: TallyfyClient;
   conn: TallyfyConnection;
+  /** connectionKey(conn), once per connection's services: a card's reads ask for it ~8 times. */
+  connKey?: string;
   cache: TtlCache<unknown>;
   /** The connection's token is registered here while the connection is in use. */
   secrets: Secrets;
@@ -73,7 +75,7 @@ export function cachedRead<T>(
    */
   staleMs = 0,
 ): Promise<T> {
-  const key = `${connectionKey(ctx.conn)}:${name}:${JSON.stringify(parts)}`;
+  const key = `${ctx.connKey ?? connectionKey(ctx.conn)}:${name}:${JSON.stringify(parts)}`;
   const hit = ctx.cache.peek(key);
   if (hit) return untilAborted(Promise.resolve(hit.value as T), opts?.signal);
   const policy = opts?.policy ? { policy: opts.policy } : {};

@@ -2,7 +2,7 @@
 import type { Dispatcher } from "undici";
 import { type Logger, type Secrets, silentLogger } from "../log.ts";
 import type { Tallyfy, TallyfyApi } from "./api.ts";
-import { TtlCache } from "./cache.ts";
+import { connectionKey, TtlCache } from "./cache.ts";
 import { TallyfyClient } from "./client.ts";
 import { MAX_STALE_MS, type ServiceContext } from "./context.ts";
 import { createMeService } from "./me.ts";
@@ -105,6 +105,7 @@ export function createTallyfyApi(
   ctx: ServiceContext & { inflight?: Map<string, Promise<unknown>> },
 ): TallyfyApi {
   ctx.secrets.register(ctx.conn.token);
+  ctx = { ...ctx, connKey: connectionKey(ctx.conn) };
   return {
     orgId: ctx.conn.orgId,
     templates: createTemplatesService(ctx),

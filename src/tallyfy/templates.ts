@@ -65,7 +65,7 @@ export function createTemplatesService(ctx: ServiceContext): TemplatesService {
       if (!indexes) return Promise.resolve();
       const { signal: _own, ...shared } = opts ?? {};
       return indexes.warm(
-        connectionKey(ctx.conn),
+        ctx.connKey ?? connectionKey(ctx.conn),
         () => loadIndex(service, shared),
         (error) =>
           ctx.logger.warn("could not refresh the template index", {
@@ -75,7 +75,7 @@ export function createTemplatesService(ctx: ServiceContext): TemplatesService {
     },
 
     indexedMatch(words: string): string | undefined {
-      const index = ctx.templateIndexes?.get(connectionKey(ctx.conn));
+      const index = ctx.templateIndexes?.get(ctx.connKey ?? connectionKey(ctx.conn));
       return index ? exactMatch(index, words)?.id : undefined;
     },
   };
