@@ -2,7 +2,6 @@
  * Dates for Slack: `<!date^…>` tokens, which every reader's Slack client shows in their own
  * time zone, with a UTC fallback for clients (and notifications) that cannot render them.
  */
-import { format, utc } from "./date-fns.ts";
 import { escapeMrkdwn, truncate } from "./text.ts";
 
 export const DATE_TIME = "{date_short_pretty} at {time}";
@@ -33,13 +32,20 @@ export function isDateOnly(value: string): boolean {
   return DAY.test(value.trim());
 }
 
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const two = (n: number) => (n < 10 ? `0${n}` : String(n));
+
 /**
- * "22 Nov 2026, 14:05 UTC", or "22 Nov 2026" for a day. The UTC context does plain arithmetic;
- * @date-fns/tz's `tz("UTC")` asks Intl for the offset on every call, for an offset that is
- * always zero.
+ * "22 Nov 2026, 14:05 UTC", or "22 Nov 2026" for a day: date-fns's
+ * `format(date, "d MMM yyyy, HH:mm 'UTC'", { in: utc })`, spelled out. A card carries up to
+ * six dates, and date-fns parsed the pattern on every call: 2% of the bot's CPU in a burst of
+ * cards (issue 18). The unit tests hold it equal to date-fns.
  */
 export function utcLabel(date: Date, dayOnly = false): string {
-  return format(date, dayOnly ? "d MMM yyyy" : "d MMM yyyy, HH:mm 'UTC'", { in: utc });
+  const ms = date.getTime();
+  if (!Number.isFinite(ms)) throw new RangeError("Invalid time value");
+  const day = `${date.getUTCDate()} ${MONTHS[date.getUTCMonth()]} ${String(date.getUTCFullYear()).padStart(4, "0")}`;
+  return dayOnly ? day : `${day}, ${two(date.getUTCHours())}:${two(date.getUTCMinutes())} UTC`;
 }
 
 /**

@@ -1,3 +1,5 @@
+import { utc } from "@date-fns/utc";
+import { format } from "date-fns";
 import { describe, expect, it } from "vitest";
 import { isPast, parseInstant, slackDate, utcLabel } from "../../src/blocks/dates.ts";
 import { mrkdwnLink, runUrl, usableUrl } from "../../src/blocks/links.ts";
@@ -60,6 +62,21 @@ describe("slackDate", () => {
     }
     expect(() => utcLabel(new Date(Number.NaN))).toThrow(RangeError);
     expect(utcLabel(new Date("2031-12-31T23:05:00Z"))).toBe("31 Dec 2031, 23:05 UTC");
+  });
+
+  it("utcLabel says what date-fns's format says, for any instant from year 1 to 9999", () => {
+    const from = new Date(Date.UTC(2000, 0, 1)).setUTCFullYear(1);
+    const to = Date.UTC(9999, 11, 31, 23, 59);
+    let seed = 42;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    for (let i = 0; i < 3000; i++) {
+      const at = new Date(from + Math.floor(random() * (to - from)));
+      expect(utcLabel(at)).toBe(format(at, "d MMM yyyy, HH:mm 'UTC'", { in: utc }));
+      expect(utcLabel(at, true)).toBe(format(at, "d MMM yyyy", { in: utc }));
+    }
   });
 });
 
