@@ -15,6 +15,27 @@ export interface SlackFetch {
   close(): Promise<void>;
 }
 
+/**
+ * Methods whose answer echoes the whole message just sent (its blocks included). The bot reads
+ * only `ok`, `error`, `channel` and `ts` from them, but @slack/web-api deep-copies ("redacts")
+ * and JSON-encodes every answer for a debug line whatever the log level: for a card, that copy
+ * of its blocks was most of the Web API client's CPU in a burst of cards (issue 18).
+ */
+const ECHOING = /\/chat\.(postMessage|update)$/;
+
+/** The answer without its echoed `message`; anything unexpected is handed on as it came. */
+export function withoutEcho(url: string, status: number, text: string): string {
+  if (status !== 200 || !ECHOING.test(url) || !text.includes('"message"')) return text;
+  try {
+    const answer = JSON.parse(text) as unknown;
+    if (typeof answer !== "object" || answer === null || !("message" in answer)) return text;
+    const { message: _echo, ...rest } = answer as Record<string, unknown>;
+    return JSON.stringify(rest);
+  } catch {
+    return text;
+  }
+}
+
 /** Statuses whose Response may not carry a body. */
 const NO_BODY: ReadonlySet<number> = new Set([204, 205, 304]);
 
@@ -34,7 +55,7 @@ export function createSlackFetch(timeoutMs = 30_000): SlackFetch {
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
     });
-    const text = await res.body.text();
+    const text = withoutEcho(String(input), res.statusCode, await res.body.text());
     const headers = new Headers();
     for (const [name, value] of Object.entries(res.headers)) {
       if (Array.isArray(value)) for (const v of value) headers.append(name, v);
