@@ -213,7 +213,7 @@ function cardsSection(levels: CardLevel[]): string[] {
   return [
     "## 1. Command to card",
     "",
-    'N `/tallyfy show` of N distinct runs sent at once; each timed from its send to the fake Slack recording its card. Tallyfy sandbox latency 100 ms. Rounds alternate bot, naive, twin (the naive bot\'s code in another process) and bare Bolt, the order turning every round. p50 / p99 in ms. "To read": from the command to its Tallyfy read reaching the sandbox; "after read": from there (100 ms in the sandbox included) to the card reaching Slack.',
+    'N `/tallyfy show` of N distinct runs sent at once; each timed from its send to the fake Slack recording its card. Tallyfy sandbox latency 100 ms. Rounds alternate bot, naive, twin (the naive bot\'s code in another process) and bare Bolt, the order turning every round. p50 / p99 in ms. "To read": from the command to its Tallyfy read reaching the sandbox; "after read": from there (100 ms in the sandbox included) to the card reaching Slack. "CPU per command": the app\'s user + system CPU time (from /proc) from the round\'s first command until it settled, divided by the commands (bot / naive / twin / bare Bolt).',
     "",
     row([
       "In flight",
@@ -228,8 +228,9 @@ function cardsSection(levels: CardLevel[]): string[] {
       "Bot: to read / after read",
       "Naive: to read / after read",
       "Missing cards (bot/naive/twin)",
+      "CPU per command, ms",
     ]),
-    row(["---:", "---:", "---", "---", "---", "---:", "---", "---", "---", "---", "---", "---"]),
+    row(["---:", "---:", ...Array<string>(3).fill("---"), "---:", ...Array<string>(7).fill("---")]),
     ...levels.map((l) =>
       row([
         String(l.inFlight),
@@ -244,9 +245,17 @@ function cardsSection(levels: CardLevel[]): string[] {
         `${lat(l.toRead.bot)} · ${lat(l.afterRead.bot)}`,
         `${lat(l.toRead.naive)} · ${lat(l.afterRead.naive)}`,
         `${l.missing.bot}/${l.missing.naive}/${l.missing.twin}`,
+        cpuCell(l.cpuMs),
       ]),
     ),
   ];
+}
+
+/** Older runs in history.json have no CPU figures. */
+function cpuCell(cpu: CardLevel["cpuMs"] | undefined): string {
+  if (!cpu) return "–";
+  const one = (x: number | undefined) => (x === undefined ? "–" : x.toFixed(2));
+  return [cpu.bot, cpu.naive, cpu.twin, cpu.baseline].map(one).join(" / ");
 }
 
 function launchSection(t: LaunchTiming): string[] {
