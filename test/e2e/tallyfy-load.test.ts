@@ -219,6 +219,52 @@ describe("Tallyfy's rate limit", () => {
   }, 90_000);
 });
 
+describe("Tallyfy's rate limit, names not read yet", () => {
+  it("a burst on a cold bot: the first window's cards do not wait a whole window for people's names", async () => {
+    // 100 requests per 3 s stands in for Tallyfy's 100 a minute; the note is due after 0.5 s.
+    const noticeMs = 500;
+    h = await startHarness({
+      sandboxRateLimit: { requests: 100, windowMs: 3_000 },
+      // Every show is queued for the budget before the first read comes back, as in a burst.
+      sandboxLatencyMs: 400,
+      tallyfy: { pacingNoticeMs: noticeMs },
+      background: { ...TEST_BACKGROUND, paceWaitMs: 60_000 },
+    });
+    const harness = h;
+    const template = [...harness.sandbox.state.runs.values()].find(
+      (r) => r.orgId === harness.sandbox.orgId && r.status === "active",
+    )!;
+    const sentAt = new Map<string, number>();
+    const ids = Array.from({ length: 150 }, (_, n) => {
+      const id = `${"e".repeat(24)}${n.toString(16).padStart(8, "0")}`;
+      harness.sandbox.state.runs.set(id, { ...structuredClone(template), id, name: `Cold ${n}` });
+      return id;
+    });
+    // No warm-up: the people list is read for the first time inside the burst.
+    await Promise.all(
+      ids.map((id) => {
+        sentAt.set(id, Date.now());
+        return harness.driver.command(`show ${id}`, { channel: OPS });
+      }),
+    );
+    await eventually(() => {
+      const posts = harness.slack.calls.filter((c) => c.method === "chat.postMessage");
+      expect(posts).toHaveLength(150);
+    }, 60_000);
+    // A card that came long after its command was either paced on its run read (and told so
+    // first) or waited for its names: the second must not happen to the first window's cards.
+    const late = harness.slack.calls
+      .filter((c) => c.method === "chat.postMessage")
+      .filter((c) => {
+        const id = ids.find((i) => JSON.stringify(c.args.blocks).includes(i))!;
+        return c.at - sentAt.get(id)! > 3 * noticeMs;
+      });
+    const notes = harness.slack.responses.filter((r) => r.body.text === PACING_NOTE);
+    expect(late.length).toBeGreaterThan(0);
+    expect(notes.length).toBeGreaterThanOrEqual(late.length);
+  }, 90_000);
+});
+
 describe("who goes first when an organization's budget is short", () => {
   it("a person's read starts before the live-card work's background reads on the same budget", async () => {
     // One request at a time until Tallyfy tells the budget, so the start order is the order sent.

@@ -6,7 +6,7 @@ import type { BotContext } from "../../slack/context.ts";
 import type { Interaction } from "../../slack/interaction.ts";
 import { replyFailure } from "../../slack/reply.ts";
 import { WorkStopped } from "../../slack/work-queue.ts";
-import { buildCard, cardLocationOf, postCard, redrawOrReplace } from "./cards.ts";
+import { buildCard, cardLocationOf, postCard, redrawOrReplace, warmNames } from "./cards.ts";
 import { actAndRender, type RunActionKind } from "./run-actions.ts";
 
 export const PACING_NOTE = "Tallyfy is pacing us; your card is on its way.";
@@ -44,6 +44,7 @@ export async function showCard(
     });
   };
   try {
+    warmNames(bot, actor.api);
     const run = await actor.api.runs.get(runId, { policy: bot.policies.background, onPaced });
     const card = await buildCard(bot, actor.api, run);
     await dropNote();
