@@ -1,5 +1,6 @@
 import type { DatabaseSync, SQLOutputValue } from "node:sqlite";
 import { sealToken } from "./crypto.ts";
+import type { GroupCommit } from "./group-commit.ts";
 import {
   cardFromRow,
   cardValues,
@@ -23,6 +24,7 @@ export function createSqliteLiveState(
   key: Buffer,
   now: () => Date,
   ensureOpen: () => void,
+  group: GroupCommit,
 ): LiveState {
   const q = (sql: string) => db.prepare(sql);
   const upsertCard = q(`
@@ -82,8 +84,11 @@ export function createSqliteLiveState(
     async recordCard(c) {
       ensureOpen();
       assertCardInput(c);
-      const at = t();
-      upsertCard.run(...cardValues(c), at, at);
+      // One per card posted: committed with the others of this turn (group-commit.ts).
+      await group.write(() => {
+        const at = t();
+        upsertCard.run(...cardValues(c), at, at);
+      });
     },
     async cardsForRun(runId) {
       ensureOpen();

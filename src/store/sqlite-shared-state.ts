@@ -1,5 +1,6 @@
 import type { DatabaseSync } from "node:sqlite";
 import { openToken, sealToken } from "./crypto.ts";
+import type { GroupCommit } from "./group-commit.ts";
 import {
   assertClaimArgs,
   assertPendingArgs,
@@ -21,6 +22,7 @@ export function createSqliteSharedState(
   key: Buffer,
   now: () => Date,
   ensureOpen: () => void,
+  group: GroupCommit,
 ): SharedState {
   // The upserts touch the row only when the old one expired: RETURNING then names the winner.
   const claim = db.prepare(`
@@ -78,9 +80,12 @@ export function createSqliteSharedState(
     async seenOnce(k, ttlMs) {
       ensureOpen();
       assertSeenArgs(k, ttlMs);
-      sweep();
-      const at = t();
-      return seen.get(k, at + ttlMs, at) !== undefined;
+      // One per Slack request: committed with the others of this turn (group-commit.ts).
+      return group.write(() => {
+        sweep();
+        const at = t();
+        return seen.get(k, at + ttlMs, at) !== undefined;
+      });
     },
     async putPending(kind, id, value, ttlMs) {
       ensureOpen();

@@ -2,6 +2,7 @@ import { chmodSync, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { DatabaseSync, type SQLOutputValue } from "node:sqlite";
 import { openToken, TokenDecryptError, tokenAad } from "./crypto.ts";
+import { createGroupCommit } from "./group-commit.ts";
 import { migrate } from "./migrations.ts";
 import type { SharedStore } from "./shared-state.ts";
 import { createSqliteLiveState } from "./sqlite-live-state.ts";
@@ -129,9 +130,10 @@ export async function openSqliteStore(opts: SqliteStoreOptions): Promise<SharedS
     return row ? toConnection(row) : undefined;
   };
 
+  const group = createGroupCommit(db);
   return {
-    ...createSqliteSharedState(db, key, now, ensureOpen),
-    ...createSqliteLiveState(db, key, now, ensureOpen),
+    ...createSqliteSharedState(db, key, now, ensureOpen, group),
+    ...createSqliteLiveState(db, key, now, ensureOpen, group),
     async get(teamId, userId) {
       ensureOpen();
       return get(teamId, userId);
@@ -158,7 +160,9 @@ export async function openSqliteStore(opts: SqliteStoreOptions): Promise<SharedS
       return int(countAll.get()?.n) ?? 0;
     },
     async close() {
-      if (db.isOpen) db.close();
+      if (!db.isOpen) return;
+      group.flush();
+      db.close();
     },
   };
 }
