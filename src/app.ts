@@ -14,6 +14,7 @@ import { type BotContext, createBotContext, newInstanceId } from "./slack/contex
 import { createSlackFetch } from "./slack/fetch.ts";
 import { createResponseUrls } from "./slack/response-url.ts";
 import { createWorkQueue } from "./slack/work-queue.ts";
+import { createCardChat } from "./slack-api/card-chat.ts";
 import { fanoutClientOptions, slackClientOptions } from "./slack-api/clients.ts";
 import { installationFrom } from "./slack-api/installation.ts";
 import type { PendingCommands } from "./store/pending.ts";
@@ -170,6 +171,11 @@ export function createBot(opts: BotOptions): Bot {
     policies,
     background: createWorkQueue(BACKGROUND_SAFETY_CAP),
     responseUrls: createResponseUrls(slackFetch.fetch, { slackApiUrl: config.slack.apiUrl }),
+    cardChat: createCardChat({
+      apiUrl: config.slack.apiUrl,
+      token: config.slack.botToken,
+      dispatcher: slackFetch.dispatcher,
+    }),
     live,
     cards: {
       record: (card) => engine.cards.record(card),

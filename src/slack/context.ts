@@ -4,6 +4,7 @@ import type { Identity } from "../accounts/identity.ts";
 import { createPendingTokens, type PendingTokens } from "../accounts/pending-tokens.ts";
 import type { Config } from "../config.ts";
 import type { Logger, Secrets } from "../log.ts";
+import { type CardChat, createCardChat } from "../slack-api/card-chat.ts";
 import type { LiveState } from "../store/live-state.ts";
 import { createMemoryLiveState } from "../store/memory-live-state.ts";
 import { createPendingCommands, type PendingCommands } from "../store/pending.ts";
@@ -45,6 +46,8 @@ export interface BotContext {
   claims: OnceRegistry;
   /** The one client that posts to response_urls (pooled, with a timeout). */
   responseUrls: ResponseUrls;
+  /** Posts and redraws status cards (slack-api/card-chat.ts), with the bot token. */
+  cardChat: CardChat;
   /** Each person's Home tab: the opening rate limit and the last publish's hash. */
   home: HomePublishes;
   /** Cards, webhook secrets, subscriptions and notification settings (the store's live state). */
@@ -58,6 +61,7 @@ type Registries =
   | "pendingTokens"
   | "claims"
   | "responseUrls"
+  | "cardChat"
   | "instanceId"
   | "home"
   | "live"
@@ -77,6 +81,9 @@ export function createBotContext(parts: BotContextParts): BotContext {
     claims: parts.claims ?? new OnceRegistry({ shared: store, owner: instanceId, logger }),
     responseUrls:
       parts.responseUrls ?? createResponseUrls(fetch, { slackApiUrl: parts.config.slack.apiUrl }),
+    cardChat:
+      parts.cardChat ??
+      createCardChat({ apiUrl: parts.config.slack.apiUrl, token: parts.config.slack.botToken }),
     home: parts.home ?? new HomePublishes(() => parts.now().getTime()),
     live,
     cards: parts.cards ?? plainLiveCards((card) => live.recordCard(card)),

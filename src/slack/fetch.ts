@@ -1,4 +1,4 @@
-import { Agent, request } from "undici";
+import { Agent, type Dispatcher, request } from "undici";
 
 /**
  * The `fetch` Bolt's Web API client and `respond()` use, over undici's `request` and one
@@ -12,6 +12,8 @@ import { Agent, request } from "undici";
  */
 export interface SlackFetch {
   fetch: typeof fetch;
+  /** Its keep-alive pool, for other Slack calls (card-chat.ts). */
+  dispatcher: Dispatcher;
   close(): Promise<void>;
 }
 
@@ -68,6 +70,7 @@ export function createSlackFetch(timeoutMs = 30_000): SlackFetch {
   };
   return {
     fetch: slackFetch as typeof fetch,
+    dispatcher: agent,
     close: () => agent.close(),
   };
 }

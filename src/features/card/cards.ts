@@ -6,9 +6,8 @@ import { slackDate } from "../../blocks/dates.ts";
 import { runUrl } from "../../blocks/links.ts";
 import type { BotContext } from "../../slack/context.ts";
 import { slackErrorCode } from "../../slack/slack-errors.ts";
-import type { WebClient } from "../../slack/web-client.ts";
+import type { CardChat } from "../../slack-api/card-chat.ts";
 import { CardPostError } from "../../slack-api/card-post-error.ts";
-import { jsonArg } from "../../slack-api/json-arg.ts";
 import type { TallyfyApi } from "../../tallyfy/api.ts";
 import type { Run } from "../../tallyfy/schemas.ts";
 import { fingerprint } from "../cards-registry/fingerprint.ts";
@@ -120,7 +119,7 @@ export interface PostCardOptions {
  * is recorded so live updates keep it true.
  */
 export async function postCard(
-  client: WebClient,
+  client: CardChat,
   channel: string,
   card: RenderedMessage,
   opts: PostCardOptions = {},
@@ -130,7 +129,7 @@ export async function postCard(
     client.chat.postMessage({
       channel,
       text: card.text,
-      blocks: jsonArg(card.blocks),
+      blocks: card.blocks,
       unfurl_links: false,
       ...(threadTs ? { thread_ts: threadTs } : {}),
     });
@@ -182,7 +181,7 @@ export function cardLocationOf(body: BlockAction, respond: RespondFn): CardLocat
 }
 
 export async function redrawCard(
-  client: WebClient,
+  client: CardChat,
   where: CardLocation,
   card: RenderedMessage,
 ): Promise<void> {
@@ -191,7 +190,7 @@ export async function redrawCard(
       channel: where.channel,
       ts: where.ts,
       text: card.text,
-      blocks: jsonArg(card.blocks),
+      blocks: card.blocks,
     });
   } else {
     await where.respond({
@@ -208,7 +207,7 @@ export async function redrawCard(
  */
 export async function redrawOrReplace(
   bot: BotContext,
-  client: WebClient,
+  client: CardChat,
   where: CardLocation,
   card: RenderedMessage,
   fallback: RespondFn | undefined,

@@ -48,7 +48,7 @@ export async function showCard(
     const run = await actor.api.runs.get(runId, { policy: bot.policies.background, onPaced });
     const card = await buildCard(bot, actor.api, run);
     await dropNote();
-    await postCard(i.client, i.channelId, card, {
+    await postCard(bot.cardChat, i.channelId, card, {
       fallback: i.respond,
       by: { teamId: i.teamId, userId: i.userId },
     });
@@ -71,7 +71,7 @@ export async function actAndPost(
 ): Promise<void> {
   try {
     const card = await actAndRender(bot, actor.api, kind, runId, i.userId);
-    await postCard(i.client, i.channelId, card, {
+    await postCard(bot.cardChat, i.channelId, card, {
       fallback: i.respond,
       by: { teamId: i.teamId, userId: i.userId },
     });
@@ -89,7 +89,7 @@ export async function actOnCard(bot: BotContext, click: Click, kind: RunActionKi
   try {
     const card = await actAndRender(bot, actor.api, kind, runId, i.userId);
     const where = cardLocationOf(click.body, i.respond);
-    await redrawOrReplace(bot, i.client, where, card, i.respond);
+    await redrawOrReplace(bot, bot.cardChat, where, card, i.respond);
   } catch (error) {
     await replyFailure(bot, i.respond, error, { ...i, actor, runRef: runId, what: kind });
   }

@@ -214,12 +214,12 @@ async function redrawOrigin(
       // A card posted through a response_url may be out of the bot's reach for chat.update.
       const fallback = origin.url ? bot.responseUrls.respondTo(origin.url) : undefined;
       const where = { kind: "message", channel: origin.channel, ts: origin.ts } as const;
-      await redrawOrReplace(bot, i.client, where, card, fallback);
+      await redrawOrReplace(bot, bot.cardChat, where, card, fallback);
     } else if (origin?.kind === "response_url") {
       const respond = bot.responseUrls.respondTo(origin.url);
-      await redrawOrReplace(bot, i.client, { kind: "ephemeral", respond }, card, undefined);
+      await redrawOrReplace(bot, bot.cardChat, { kind: "ephemeral", respond }, card, undefined);
     } else if (meta.channelId) {
-      await postCard(i.client, meta.channelId, card, {
+      await postCard(bot.cardChat, meta.channelId, card, {
         by: { teamId: i.teamId, userId: i.userId },
       });
     }

@@ -151,7 +151,7 @@ async function launch(bot: BotContext, form: FormSubmission<Meta>): Promise<Subm
         responseUrl: responseUrl?.response_url,
         threadTs,
       };
-      const card = await postLaunchCard(bot, i.client, api, run, where);
+      const card = await postLaunchCard(bot, api, run, where);
       if (meta.fromHome) await refreshHome(bot, i.client, i.teamId, i.userId);
       return launchedView({ ...shown, card });
     },
@@ -188,7 +188,6 @@ type CardResult = { posted: true } | { posted: false; problem: string };
 
 async function postLaunchCard(
   bot: BotContext,
-  client: WebClient,
   api: TallyfyApi,
   run: Run,
   where: {
@@ -207,7 +206,7 @@ async function postLaunchCard(
       lastAction: { text: actionLine("Launched", userId, bot.now()) },
     });
     const fallback = responseUrl ? bot.responseUrls.respondTo(responseUrl) : undefined;
-    await postCard(client, channelId, card, { fallback, threadTs, by: { teamId, userId } });
+    await postCard(bot.cardChat, channelId, card, { fallback, threadTs, by: { teamId, userId } });
     return { posted: true };
   } catch (error) {
     const code = slackErrorCode(error);

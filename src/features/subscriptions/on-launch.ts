@@ -29,7 +29,7 @@ export async function postToSubscribers(
     if (!first || sub.channel === skipChannel) continue;
     try {
       card ??= await buildCard(bot, api, run);
-      const where = await postCard(deps.client, sub.channel, card, {
+      const where = await postCard(bot.cardChat, sub.channel, card, {
         by: { teamId: sub.teamId, userId: sub.createdBy },
       });
       if (where) posted++;

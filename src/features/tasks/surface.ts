@@ -133,7 +133,7 @@ export async function redrawSurface(
         const card = await buildCard(bot, actor.api, run, {
           lastAction: { text: `${VERB[done.outcome]} *${title}* ${byLine(done)}` },
         });
-        await redrawOrReplace(bot, i.client, surface.where, card, i.respond);
+        await redrawOrReplace(bot, bot.cardChat, surface.where, card, i.respond);
         return;
       }
       case "message": {

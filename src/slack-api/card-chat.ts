@@ -1,0 +1,182 @@
+/**
+ * chat.postMessage, chat.update and conversations.join for status cards, as JSON straight over
+ * undici. Bolt's Web API client costs a card more than the rest of its post: a request queue,
+ * a retry wrapper, the blocks form-encoded, a WHATWG Response, and the whole call deep-copied
+ * and JSON-encoded for debug lines at any log level. In issue 18's bench those were ~10% of
+ * the bot's CPU in a burst of cards. Same behaviour as the bot's Web API clients (clients.ts):
+ * the same bounded retries and attempt timeout, a short Retry-After waited once, and failures
+ * shaped like @slack/web-api's (`code`, and `data.error` for Slack's own error).
+ */
+import { type Dispatcher, getGlobalDispatcher, request } from "undici";
+import { MAX_RATE_LIMIT_WAIT_SEC, SLACK_ATTEMPT_TIMEOUT_MS, SLACK_RETRY } from "./clients.ts";
+
+export interface CardPost {
+  channel: string;
+  text: string;
+  blocks: unknown[];
+  thread_ts?: string;
+  unfurl_links?: boolean;
+}
+
+export interface CardUpdate {
+  channel: string;
+  ts: string;
+  text: string;
+  blocks: unknown[];
+}
+
+/** The part of a Web API client a card needs; a WebClient is one too. */
+export interface CardChat {
+  chat: {
+    postMessage(args: CardPost): Promise<{ channel?: string; ts?: string }>;
+    update(args: CardUpdate): Promise<unknown>;
+  };
+  conversations: { join(args: { channel: string }): Promise<unknown> };
+}
+
+/** A failed call, shaped as @slack/web-api's errors are (slackErrorCode, slackProblem read it). */
+export class SlackCallError extends Error {
+  readonly code: string;
+  readonly data?: { ok: false; error?: string };
+  readonly statusCode?: number;
+  readonly retryAfter?: number;
+  constructor(
+    code: string,
+    message: string,
+    extra: { data?: { ok: false; error?: string }; statusCode?: number; retryAfter?: number } = {},
+    cause?: unknown,
+  ) {
+    super(message, cause === undefined ? undefined : { cause });
+    this.name = "SlackCallError";
+    this.code = code;
+    if (extra.data) this.data = extra.data;
+    if (extra.statusCode !== undefined) this.statusCode = extra.statusCode;
+    if (extra.retryAfter !== undefined) this.retryAfter = extra.retryAfter;
+  }
+}
+
+export interface CardChatOptions {
+  /** Web API base, e.g. https://slack.com/api/ (SLACK_API_URL). */
+  apiUrl?: string | undefined;
+  token: string;
+  dispatcher?: Dispatcher;
+  /** For tests: how the waits between attempts are slept. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const DEFAULT_API_URL = "https://slack.com/api/";
+
+export function createCardChat(opts: CardChatOptions): CardChat {
+  const base = (opts.apiUrl ?? DEFAULT_API_URL).replace(/\/*$/, "/");
+  const dispatcher = opts.dispatcher ?? getGlobalDispatcher();
+  const sleep = opts.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms)));
+  const headers = {
+    authorization: `Bearer ${opts.token}`,
+    "content-type": "application/json; charset=utf-8",
+  };
+
+  const backoff = (retry: number) => {
+    const ms = Math.min(
+      SLACK_RETRY.maxTimeout,
+      SLACK_RETRY.minTimeout * SLACK_RETRY.factor ** retry,
+    );
+    return SLACK_RETRY.randomize ? ms * (1 + Math.random()) : ms;
+  };
+
+  async function call(method: string, args: object): Promise<Record<string, unknown>> {
+    const body = JSON.stringify(args);
+    let retries = 0;
+    let waitedOut429 = false;
+    for (;;) {
+      let status: number;
+      let text: string;
+      let retryAfter: string | string[] | undefined;
+      try {
+        const res = await request(`${base}${method}`, {
+          method: "POST",
+          headers,
+          body,
+          dispatcher,
+          headersTimeout: SLACK_ATTEMPT_TIMEOUT_MS,
+          bodyTimeout: SLACK_ATTEMPT_TIMEOUT_MS,
+        });
+        status = res.statusCode;
+        retryAfter = res.headers["retry-after"];
+        text = await res.body.text();
+      } catch (error) {
+        if (retries < SLACK_RETRY.retries) {
+          await sleep(backoff(retries++));
+          continue;
+        }
+        throw new SlackCallError(
+          "slack_webapi_request_error",
+          `A request error occurred: ${(error as Error).message}`,
+          {},
+          error,
+        );
+      }
+      if (status === 429) {
+        const sec = Number(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter);
+        if (!waitedOut429 && sec >= 0 && sec <= MAX_RATE_LIMIT_WAIT_SEC) {
+          waitedOut429 = true;
+          await sleep(sec * 1000);
+          continue;
+        }
+        throw new SlackCallError(
+          "slack_webapi_rate_limited_error",
+          "A rate-limit has been reached",
+          Number.isFinite(sec) ? { retryAfter: sec } : {},
+        );
+      }
+      if (status >= 500 && retries < SLACK_RETRY.retries) {
+        await sleep(backoff(retries++));
+        continue;
+      }
+      if (status !== 200) {
+        throw new SlackCallError(
+          "slack_webapi_http_error",
+          `An HTTP protocol error occurred: statusCode = ${status}`,
+          {
+            statusCode: status,
+          },
+        );
+      }
+      let answer: Record<string, unknown>;
+      try {
+        answer = JSON.parse(text) as Record<string, unknown>;
+      } catch (error) {
+        throw new SlackCallError(
+          "slack_webapi_request_error",
+          "Slack's answer was not JSON",
+          {},
+          error,
+        );
+      }
+      if (answer.ok !== true) {
+        const code = typeof answer.error === "string" ? answer.error : undefined;
+        throw new SlackCallError(
+          "slack_webapi_platform_error",
+          `An API error occurred: ${code ?? "unknown"}`,
+          {
+            data: code === undefined ? { ok: false } : { ok: false, error: code },
+          },
+        );
+      }
+      return answer;
+    }
+  }
+
+  return {
+    chat: {
+      async postMessage(args) {
+        const answer = await call("chat.postMessage", args);
+        return {
+          ...(typeof answer.channel === "string" ? { channel: answer.channel } : {}),
+          ...(typeof answer.ts === "string" ? { ts: answer.ts } : {}),
+        };
+      },
+      update: (args) => call("chat.update", args),
+    },
+    conversations: { join: (args) => call("conversations.join", args) },
+  };
+}
