@@ -68,6 +68,9 @@ type AttemptResult<T> = ({ ok: true; value: T } | ({ ok: false } & ResponseFailu
   remaining?: number | undefined;
 };
 
+/** Tokens whose fingerprint is kept: more connections than this at once just hash again. */
+const MAX_FINGERPRINTS = 1_000;
+
 export class TallyfyClient {
   readonly #origin: string;
   readonly #basePath: string;
@@ -82,6 +85,8 @@ export class TallyfyClient {
   readonly #priority: Priority;
   /** Identical GETs in flight, by token and URL. */
   readonly #gets = new SharedCalls();
+  /** tokenFingerprint by token: a sha256 twice per request otherwise (bounded by clearing). */
+  readonly #fingerprints = new Map<string, string>();
   #workScope: () => WorkScope | undefined = () => undefined;
   #closed = false;
 
@@ -125,6 +130,16 @@ export class TallyfyClient {
     return this.#secrets;
   }
 
+  #fingerprint(token: string): string {
+    let fp = this.#fingerprints.get(token);
+    if (fp === undefined) {
+      if (this.#fingerprints.size >= MAX_FINGERPRINTS) this.#fingerprints.clear();
+      fp = tokenFingerprint(token);
+      this.#fingerprints.set(token, fp);
+    }
+    return fp;
+  }
+
   async request<S extends z.ZodType>(
     conn: { token: string },
     req: TallyfyRequest<S>,
@@ -137,7 +152,7 @@ export class TallyfyClient {
     }
     const path = req.path.split("?")[0] ?? req.path;
     assertSafePath(path);
-    const key = `${tokenFingerprint(conn.token)} ${this.#url(path, req.query)}`;
+    const key = `${this.#fingerprint(conn.token)} ${this.#url(path, req.query)}`;
     const { signal, onPaced, scope: _scope, ...rest } = opts;
     // The shared call runs without any one caller's signal: each caller stops waiting on its
     // own, and the request stops once they all have (SharedCall).
@@ -161,7 +176,7 @@ export class TallyfyClient {
     let deadline = performance.now() + policy.budgetMs;
     const path = req.path.split("?")[0] ?? req.path;
     assertSafePath(path);
-    const org = budgetKey(path, tokenFingerprint(conn.token));
+    const org = budgetKey(path, this.#fingerprint(conn.token));
     let paceWaitLeft = policy.paceWaitMs;
     let noted = false;
     const onHeld = () => {
