@@ -12,6 +12,7 @@ import type { Logger, Secrets } from "./log.ts";
 import { boltLogger, trackInFlight } from "./slack/bolt.ts";
 import { type BotContext, createBotContext, newInstanceId } from "./slack/context.ts";
 import { createSlackFetch } from "./slack/fetch.ts";
+import { listenerIndex } from "./slack/listeners.ts";
 import { createResponseUrls } from "./slack/response-url.ts";
 import { createWorkQueue } from "./slack/work-queue.ts";
 import { createCardChat } from "./slack-api/card-chat.ts";
@@ -201,7 +202,9 @@ export function createBot(opts: BotOptions): Bot {
   guardMiddleware(app, { installation: installation.get, replay, logger });
   const inFlight = trackInFlight(app);
 
-  registerFeatures(app, bot);
+  const listeners = listenerIndex();
+  registerFeatures(listeners, bot);
+  listeners.mount(app);
 
   app.error(async (error) => {
     logger.error("unhandled error in a listener", { error });

@@ -1,6 +1,5 @@
-/** Every capability's Bolt listeners. A new feature adds its register function here. */
-import type { App } from "@slack/bolt";
 import type { BotContext } from "../slack/context.ts";
+import type { Listeners } from "../slack/listeners.ts";
 import { registerCard } from "./card/register.ts";
 import { registerCommands } from "./commands/register.ts";
 import { registerConnect } from "./connect/register.ts";
@@ -14,7 +13,7 @@ import { registerSuggestions } from "./suggestions/register.ts";
 import { registerTasks } from "./tasks/register.ts";
 import { registerUnfurl } from "./unfurl/register.ts";
 
-export function registerFeatures(app: App, bot: BotContext): void {
+export function registerFeatures(app: Listeners, bot: BotContext): void {
   registerCommands(app, bot);
   registerCard(app, bot);
   registerList(app, bot);

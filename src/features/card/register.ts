@@ -1,8 +1,9 @@
 /** Bolt wiring for status cards: their buttons, and the list's View button. */
-import type { App, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from "@slack/bolt";
+import type { BlockAction, ButtonAction, SlackActionMiddlewareArgs } from "@slack/bolt";
 import { ACTION } from "../../blocks/ids.ts";
 import { buttonListener } from "../../slack/button.ts";
 import type { BotContext } from "../../slack/context.ts";
+import type { Listeners } from "../../slack/listeners.ts";
 import { openEdit } from "../edit/flow.ts";
 import { cardLocationOf } from "./cards.ts";
 import { actOnCard, viewFromList } from "./flow.ts";
@@ -30,7 +31,7 @@ export const linkClicked = async ({ ack }: SlackActionMiddlewareArgs) => {
   await ack();
 };
 
-export function registerCard(app: App, bot: BotContext): void {
+export function registerCard(app: Listeners, bot: BotContext): void {
   app.action<BlockAction<ButtonAction>>(ACTION.archive, cardActionClicked(bot, "archive"));
   app.action<BlockAction<ButtonAction>>(ACTION.activate, cardActionClicked(bot, "activate"));
   app.action<BlockAction<ButtonAction>>(ACTION.refresh, cardActionClicked(bot, "refresh"));

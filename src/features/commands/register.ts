@@ -1,8 +1,9 @@
 /** Bolt wiring for `/tallyfy`: help and the busy gate inside the ack, the rest after it. */
-import type { AckFn, App, RespondArguments, SlackCommandMiddlewareArgs } from "@slack/bolt";
+import type { AckFn, RespondArguments, SlackCommandMiddlewareArgs } from "@slack/bolt";
 import { renderNotice } from "../../blocks/notices.ts";
 import type { BotContext } from "../../slack/context.ts";
 import { commandInteraction } from "../../slack/interaction.ts";
+import type { Listeners } from "../../slack/listeners.ts";
 import { tellStopped } from "../../slack/stopped.ts";
 import type { WebClient } from "../../slack/web-client.ts";
 import { helpMessage } from "../help/flow.ts";
@@ -55,6 +56,6 @@ export const tallyfyCommand =
     }
   };
 
-export function registerCommands(app: App, bot: BotContext): void {
+export function registerCommands(app: Listeners, bot: BotContext): void {
   app.command("/tallyfy", tallyfyCommand(bot));
 }

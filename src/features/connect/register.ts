@@ -1,6 +1,5 @@
 /** Bolt wiring for connecting: the Connect button and the connect window's submissions. */
 import type {
-  App,
   BlockAction,
   ButtonAction,
   SlackViewMiddlewareArgs,
@@ -11,6 +10,7 @@ import { ACTION, VIEW } from "../../blocks/ids.ts";
 import { buttonListener } from "../../slack/button.ts";
 import type { BotContext } from "../../slack/context.ts";
 import { payloadInteraction, teamIdOf } from "../../slack/interaction.ts";
+import type { Listeners } from "../../slack/listeners.ts";
 import type { WebClient } from "../../slack/web-client.ts";
 import { connect } from "./flow.ts";
 import { answerConnectSubmission, forgetConnectView } from "./submit.ts";
@@ -53,7 +53,7 @@ export const connectClosed =
     );
   };
 
-export function registerConnect(app: App, bot: BotContext): void {
+export function registerConnect(app: Listeners, bot: BotContext): void {
   app.action<BlockAction<ButtonAction>>(ACTION.connect, connectClicked(bot));
   app.view<ViewSubmitAction>(VIEW.connect, connectSubmitted(bot));
   app.view<ViewClosedAction>(

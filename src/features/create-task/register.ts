@@ -1,14 +1,10 @@
 /** Bolt wiring for the "Create Tallyfy task" message shortcut and its form. */
-import type {
-  App,
-  MessageShortcut,
-  SlackShortcutMiddlewareArgs,
-  ViewSubmitAction,
-} from "@slack/bolt";
+import type { MessageShortcut, SlackShortcutMiddlewareArgs, ViewSubmitAction } from "@slack/bolt";
 import { CREATE_TASK_SHORTCUT, TASK_VIEW } from "../../blocks/tasks/ids.ts";
 import type { BotContext } from "../../slack/context.ts";
 import { formListener } from "../../slack/form-submission.ts";
 import { payloadInteraction } from "../../slack/interaction.ts";
+import type { Listeners } from "../../slack/listeners.ts";
 import type { WebClient } from "../../slack/web-client.ts";
 import { openCreateTask } from "./flow.ts";
 import { messageMarkup } from "./message.ts";
@@ -31,7 +27,7 @@ export const createTaskShortcut =
     });
   };
 
-export function registerCreateTask(app: App, bot: BotContext): void {
+export function registerCreateTask(app: Listeners, bot: BotContext): void {
   app.shortcut<MessageShortcut>(
     { type: "message_action", callback_id: CREATE_TASK_SHORTCUT },
     createTaskShortcut(bot),

@@ -1,6 +1,5 @@
 /** Bolt wiring for the edit modal: Reload, and submitting the form. */
 import type {
-  App,
   BlockAction,
   ButtonAction,
   SlackActionMiddlewareArgs,
@@ -10,6 +9,7 @@ import { ACTION, VIEW } from "../../blocks/ids.ts";
 import type { BotContext } from "../../slack/context.ts";
 import { formListener } from "../../slack/form-submission.ts";
 import { payloadInteraction } from "../../slack/interaction.ts";
+import type { Listeners } from "../../slack/listeners.ts";
 import type { WebClient } from "../../slack/web-client.ts";
 import { reload } from "./flow.ts";
 import { editForm } from "./submit.ts";
@@ -25,7 +25,7 @@ export const reloadClicked =
     await reload(bot, payloadInteraction(bot, body, client), body.view);
   };
 
-export function registerEdit(app: App, bot: BotContext): void {
+export function registerEdit(app: Listeners, bot: BotContext): void {
   app.action<BlockAction<ButtonAction>>(ACTION.editReload, reloadClicked(bot));
   app.view<ViewSubmitAction>(VIEW.edit, formListener(bot, editForm));
 }

@@ -1,7 +1,6 @@
 /** Bolt wiring for the Home tab: opening it, and its own buttons (Launch, View, Refresh). */
 import type {
   AllMiddlewareArgs,
-  App,
   BlockAction,
   ButtonAction,
   SlackEventMiddlewareArgs,
@@ -9,6 +8,7 @@ import type {
 import { HOME_ACTION } from "../../blocks/home.ts";
 import { type ButtonArgs, buttonListener } from "../../slack/button.ts";
 import type { BotContext } from "../../slack/context.ts";
+import type { Listeners } from "../../slack/listeners.ts";
 import { launchOrConnect } from "../shortcuts/flow.ts";
 import { homeOpened, refreshHome } from "./flow.ts";
 import { homeInteraction, viewRunFromHome } from "./view-run.ts";
@@ -67,7 +67,7 @@ export const viewRunClicked = (bot: BotContext) => async (args: ButtonArgs) => {
   });
 };
 
-export function registerHome(app: App, bot: BotContext): void {
+export function registerHome(app: Listeners, bot: BotContext): void {
   app.event("app_home_opened", homeTabOpened(bot));
   app.action<BlockAction<ButtonAction>>(HOME_ACTION.launch, launchClicked(bot));
   app.action<BlockAction<ButtonAction>>(HOME_ACTION.refresh, refreshClicked(bot));

@@ -1,6 +1,5 @@
 /** Bolt wiring for the launch modal: choosing a template, and submitting the form. */
 import type {
-  App,
   BlockAction,
   ButtonAction,
   ExternalSelectAction,
@@ -11,6 +10,7 @@ import { ACTION, VIEW } from "../../blocks/ids.ts";
 import type { BotContext } from "../../slack/context.ts";
 import { formListener } from "../../slack/form-submission.ts";
 import { payloadInteraction } from "../../slack/interaction.ts";
+import type { Listeners } from "../../slack/listeners.ts";
 import type { WebClient } from "../../slack/web-client.ts";
 import { chooseTemplate } from "./flow.ts";
 import { launchForm } from "./submit.ts";
@@ -41,7 +41,7 @@ export const modalLinkClicked = async ({ ack }: SlackActionMiddlewareArgs) => {
   await ack();
 };
 
-export function registerLaunch(app: App, bot: BotContext): void {
+export function registerLaunch(app: Listeners, bot: BotContext): void {
   app.action<BlockAction<ExternalSelectAction>>(ACTION.launchTemplate, templatePicked(bot));
   app.action<BlockAction<ButtonAction>>(ACTION.launchPickMatch, matchPicked(bot));
   app.action(ACTION.modalLink, modalLinkClicked);

@@ -1,8 +1,9 @@
 /** Bolt wiring for the list: its Previous / Next buttons. */
-import type { App, BlockAction, ButtonAction } from "@slack/bolt";
+import type { BlockAction, ButtonAction } from "@slack/bolt";
 import { decodeListState, LIST_PAGE_ACTIONS } from "../../blocks/ids.ts";
 import { buttonListener } from "../../slack/button.ts";
 import type { BotContext } from "../../slack/context.ts";
+import type { Listeners } from "../../slack/listeners.ts";
 import { turnPage } from "./flow.ts";
 
 export const pageClicked = (bot: BotContext) =>
@@ -11,6 +12,6 @@ export const pageClicked = (bot: BotContext) =>
     queued: true,
   });
 
-export function registerList(app: App, bot: BotContext): void {
+export function registerList(app: Listeners, bot: BotContext): void {
   app.action<BlockAction<ButtonAction>>(LIST_PAGE_ACTIONS, pageClicked(bot));
 }

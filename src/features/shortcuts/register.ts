@@ -1,12 +1,12 @@
 /** Bolt wiring for the shortcuts. Each acks at once: the trigger_id lives 3 s. */
 import type {
   AllMiddlewareArgs,
-  App,
   GlobalShortcut,
   MessageShortcut,
   SlackShortcutMiddlewareArgs,
 } from "@slack/bolt";
 import type { BotContext } from "../../slack/context.ts";
+import type { Listeners } from "../../slack/listeners.ts";
 import { launchFromMessage, launchOrConnect, SHORTCUT, shortcutInteraction } from "./flow.ts";
 
 type Args<S extends GlobalShortcut | MessageShortcut> = SlackShortcutMiddlewareArgs<S> &
@@ -28,7 +28,7 @@ export const launchFromMessageShortcut =
     await launchFromMessage(bot, shortcutInteraction(bot, body, client), body);
   };
 
-export function registerShortcuts(app: App, bot: BotContext): void {
+export function registerShortcuts(app: Listeners, bot: BotContext): void {
   app.shortcut<GlobalShortcut>(
     { callback_id: SHORTCUT.launch, type: "shortcut" },
     launchShortcut(bot),

@@ -1,10 +1,11 @@
 /** Bolt wiring for external selects: the template picker, tags, long kick-off option lists. */
-import type { App, BlockSuggestion, SlackOptionsMiddlewareArgs } from "@slack/bolt";
+import type { BlockSuggestion, SlackOptionsMiddlewareArgs } from "@slack/bolt";
 import type { Option } from "@slack/types";
 import { ACTION } from "../../blocks/ids.ts";
 import { KICKOFF_ACTION_ID, KICKOFF_BLOCK_PREFIX } from "../../blocks/kickoff/index.ts";
 import type { BotContext } from "../../slack/context.ts";
 import { teamIdOf } from "../../slack/interaction.ts";
+import type { Listeners } from "../../slack/listeners.ts";
 import { findFieldOptions, findTags, findTemplates, type Search, suggest } from "./flow.ts";
 
 type Ack = (r: { options: Option[] }) => Promise<void>;
@@ -28,7 +29,7 @@ export const tagsSearched = (bot: BotContext) => suggestions(bot, "tags", findTa
 export const fieldOptionsSearched = (bot: BotContext) =>
   suggestions(bot, "kick-off options", findFieldOptions);
 
-export function registerSuggestions(app: App, bot: BotContext): void {
+export function registerSuggestions(app: Listeners, bot: BotContext): void {
   app.options<"block_suggestion">({ action_id: ACTION.launchTemplate }, templatesSearched(bot));
   app.options<"block_suggestion">({ action_id: ACTION.tagSearch }, tagsSearched(bot));
   const kickoffBlock = new RegExp(`^${KICKOFF_BLOCK_PREFIX}`);

@@ -5,7 +5,6 @@
  * status card, a task's message, the App Home) gets them handled here.
  */
 import type {
-  App,
   BlockAction,
   ButtonAction,
   OverflowAction,
@@ -27,6 +26,7 @@ import { buttonListener } from "../../slack/button.ts";
 import type { BotContext } from "../../slack/context.ts";
 import { formListener } from "../../slack/form-submission.ts";
 import { payloadInteraction } from "../../slack/interaction.ts";
+import type { Listeners } from "../../slack/listeners.ts";
 import { replyFailure } from "../../slack/reply.ts";
 import type { WebClient } from "../../slack/web-client.ts";
 import { taskDecisionClicked } from "./decide.ts";
@@ -96,7 +96,7 @@ const linkClicked = async ({ ack }: SlackActionMiddlewareArgs) => {
 };
 
 /** `hooks.redrawView`: how the App Home redraws itself after one of its rows changed. */
-export function registerTasks(app: App, bot: BotContext, hooks: TaskHooks = {}): void {
+export function registerTasks(app: Listeners, bot: BotContext, hooks: TaskHooks = {}): void {
   app.action<BlockAction<ButtonAction>>(TASK_DECISION_ACTIONS, taskButtonClicked(bot, hooks));
   app.action<BlockAction<ButtonAction>>(TASK_PAGE_ACTIONS, taskPageClicked(bot));
   app.action<BlockAction<OverflowAction>>(TASK_ACTION.more, taskMoreChosen(bot));

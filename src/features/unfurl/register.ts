@@ -1,6 +1,7 @@
 /** Bolt wiring for link unfurls. Bolt has acknowledged the event before this runs. */
-import type { AllMiddlewareArgs, App, SlackEventMiddlewareArgs } from "@slack/bolt";
+import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from "@slack/bolt";
 import type { BotContext } from "../../slack/context.ts";
+import type { Listeners } from "../../slack/listeners.ts";
 import { linkShareOf, unfurlLinks } from "./flow.ts";
 
 /**
@@ -26,6 +27,6 @@ export const linkShared =
     });
   };
 
-export function registerUnfurl(app: App, bot: BotContext): void {
+export function registerUnfurl(app: Listeners, bot: BotContext): void {
   app.event("link_shared", linkShared(bot));
 }
