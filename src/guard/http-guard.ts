@@ -56,7 +56,10 @@ export function createHttpGuard(opts: HttpGuardOptions): HttpGuard {
       return;
     }
     // Slack's unsigned SSL check: Bolt answers it and ignores anything else in the body.
-    if (req.headers["content-type"] === "application/x-www-form-urlencoded") {
+    if (
+      req.headers["content-type"] === "application/x-www-form-urlencoded" &&
+      raw.includes("ssl_check=")
+    ) {
       const form = parseQuery(raw.toString());
       if (form.ssl_check === "1" && form.payload === undefined && form.command === undefined) {
         Object.assign(req, { rawBody: raw });

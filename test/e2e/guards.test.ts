@@ -212,6 +212,20 @@ describe("timestamps and replays", () => {
     expect(deletes()).toHaveLength(1);
   });
 
+  it("answers Slack's unsigned SSL check, and refuses one that carries a command", async () => {
+    const unsigned = (body: string) =>
+      fetch(`http://127.0.0.1:${h.port}/slack/events`, {
+        method: "POST",
+        headers: { "content-type": FORM },
+        body,
+      }).then((r) => r.status);
+    expect(await unsigned("ssl_check=1&token=verification-token")).toBe(200);
+    expect(await unsigned(`ssl_check=1&${commandBody(`archive ${RUN}`)}`)).toBe(401);
+    expect(await unsigned(commandBody(`archive ${RUN}`))).toBe(401);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(deletes()).toHaveLength(0);
+  });
+
   it("answers the same options request twice (typing a query again sends the same bytes)", async () => {
     await h.driver.command("launch");
     const picker = await openView(ALICE, (v) =>
