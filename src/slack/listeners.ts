@@ -1,10 +1,11 @@
 /**
- * Every feature's listeners behind one Bolt listener per kind of request. Bolt runs the
- * middleware of every registered listener for every request (a copy of its chain and a promise
- * each, then Promise.allSettled over all of them): with the bot's 37 listeners that was ~20% of
- * its CPU per command in issue 18's bench (1.72 vs 1.38 ms at 200 commands at once, with only
- * the command and card listeners registered). Here a request is matched against its own kind's
- * listeners only, by the same rules Bolt uses for the constraint forms the features use.
+ * Every feature's listeners behind one Bolt global middleware. Bolt runs the middleware of
+ * every registered listener for every request (a copy of its chain and a promise each, then
+ * Promise.allSettled over all of them): with the bot's 37 listeners that was ~20% of its CPU
+ * per command in issue 18's bench (1.72 vs 1.38 ms at 200 commands at once, with only the
+ * command and card listeners registered). Here a request is matched against its own kind's
+ * listeners only, by the same rules Bolt uses for the constraint forms the features use, and
+ * Bolt is left with no listener of its own to run.
  *
  * Register files call the methods exactly as on Bolt's App (typed as Bolt types them); a
  * constraint form this index does not know is refused when registered, not ignored.
@@ -90,21 +91,26 @@ function matcher(kind: Kind, c: unknown): Match {
 const firstAction = (b: Record<string, unknown>): unknown =>
   Array.isArray(b.actions) ? b.actions[0] : undefined;
 
-/** Bolt's listener for each kind, with a constraint that lets every request of it through. */
-const MOUNTS: Record<Kind, (app: App, dispatch: Handler) => void> = {
-  command: (app, d) => app.command(/.*/, d as never),
-  event: (app, d) => app.event(/.*/, d as never),
-  action: (app, d) => app.action({ type: "block_actions" }, d as never),
-  view: (app, d) => {
-    app.view({ type: "view_submission" }, d as never);
-    app.view({ type: "view_closed" }, d as never);
-  },
-  options: (app, d) => app.options({ type: "block_suggestion" }, d as never),
-  shortcut: (app, d) => {
-    app.shortcut({ type: "shortcut" }, d as never);
-    app.shortcut({ type: "message_action" }, d as never);
-  },
-};
+/** The kind of listener a request is for, from its body as Bolt hands it over. */
+function kindOf(body: Record<string, unknown>): Kind | undefined {
+  if (typeof body.command === "string") return "command";
+  switch (body.type) {
+    case "event_callback":
+      return "event";
+    case "block_actions":
+      return "action";
+    case "view_submission":
+    case "view_closed":
+      return "view";
+    case "block_suggestion":
+      return "options";
+    case "shortcut":
+    case "message_action":
+      return "shortcut";
+    default:
+      return undefined;
+  }
+}
 
 export function listenerIndex(): Listeners & { mount(app: App): void } {
   const byKind = new Map<Kind, { match: Match; handler: Handler }[]>();
@@ -118,16 +124,6 @@ export function listenerIndex(): Listeners & { mount(app: App): void } {
       list.push({ match: matcher(kind, args[0]), handler: args[1] as Handler });
       byKind.set(kind, list);
     };
-  const dispatch =
-    (list: { match: Match; handler: Handler }[]): Handler =>
-    async (args) => {
-      const body = args.body as unknown as Record<string, unknown>;
-      const chosen = list.filter((l) => l.match(body));
-      if (chosen.length === 1) return chosen[0]!.handler(args);
-      const settled = await Promise.allSettled(chosen.map((l) => l.handler(args)));
-      const failed = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
-      if (failed) throw failed.reason;
-    };
   return {
     action: add("action") as Listeners["action"],
     view: add("view") as Listeners["view"],
@@ -135,8 +131,25 @@ export function listenerIndex(): Listeners & { mount(app: App): void } {
     shortcut: add("shortcut") as Listeners["shortcut"],
     command: add("command") as Listeners["command"],
     event: add("event") as Listeners["event"],
+    /**
+     * The last global middleware: it hands the request to its listeners and ends the chain, so
+     * Bolt has no listener of its own to run. A request no listener matches goes on as before.
+     */
     mount(app) {
-      for (const [kind, list] of byKind) MOUNTS[kind](app, dispatch(list));
+      app.use(async (args) => {
+        const body = args.body as unknown as Record<string, unknown>;
+        const kind = kindOf(body);
+        const chosen = kind ? (byKind.get(kind) ?? []).filter((l) => l.match(body)) : [];
+        if (chosen.length === 0) return args.next();
+        const listenerArgs = {
+          ...args,
+          next: () => Promise.resolve(),
+        } as unknown as Parameters<Handler>[0];
+        if (chosen.length === 1) return chosen[0]!.handler(listenerArgs);
+        const settled = await Promise.allSettled(chosen.map((l) => l.handler(listenerArgs)));
+        const failed = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
+        if (failed) throw failed.reason;
+      });
     },
   };
 }

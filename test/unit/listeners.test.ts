@@ -2,29 +2,27 @@ import type { App } from "@slack/bolt";
 import { describe, expect, it } from "vitest";
 import { listenerIndex } from "../../src/slack/listeners.ts";
 
-/** Bolt's registrations as the index makes them: method, constraint, listener. */
+/** A Bolt app as far as the index uses it: its global middleware, run as Bolt runs it. */
 function fakeApp() {
-  const mounted: { method: string; constraint: unknown; listener: (a: unknown) => unknown }[] = [];
-  const record = (method: string) => (constraint: unknown, listener: (a: unknown) => unknown) =>
-    mounted.push({ method, constraint, listener });
+  const middleware: ((args: unknown) => Promise<unknown>)[] = [];
   const app = {
-    command: record("command"),
-    event: record("event"),
-    action: record("action"),
-    view: record("view"),
-    options: record("options"),
-    shortcut: record("shortcut"),
+    use: (m: (args: unknown) => Promise<unknown>) => middleware.push(m),
   } as unknown as App;
-  /** Hands `body` to the mounted listeners Bolt would run: by kind, and the constraint's type. */
-  const runs = (m: (typeof mounted)[number], body: Record<string, unknown>) => {
-    if (m.method === "command") return body.command !== undefined;
-    if (m.method === "event") return body.type === "event_callback";
-    return (m.constraint as { type?: string }).type === body.type;
-  };
+  let passedOn = 0;
+  /** Hands `body` to the global middleware; counts requests it passes on to Bolt's listeners. */
   const deliver = async (body: Record<string, unknown>) => {
-    for (const m of mounted) if (runs(m, body)) await m.listener({ body });
+    for (const m of middleware) {
+      let next = false;
+      await m({
+        body,
+        next: async () => {
+          next = true;
+        },
+      });
+      if (next) passedOn++;
+    }
   };
-  return { app, mounted, deliver };
+  return { app, middleware, deliver, passedOn: () => passedOn };
 }
 
 describe("listener index", () => {
@@ -48,11 +46,14 @@ describe("listener index", () => {
     return { calls, ...fake };
   };
 
-  it("mounts one Bolt listener per kind of request (two for views and shortcuts)", () => {
-    const { mounted } = setup();
-    expect(mounted.map((m) => m.method).sort()).toEqual(
-      ["action", "command", "event", "options", "shortcut", "shortcut", "view", "view"].sort(),
-    );
+  it("mounts one global middleware, which passes on only what no listener matches", async () => {
+    const { middleware, deliver, passedOn } = setup();
+    expect(middleware).toHaveLength(1);
+    await deliver({ command: "/tallyfy" });
+    expect(passedOn()).toBe(0);
+    await deliver({ command: "/other" });
+    await deliver({ type: "url_verification" });
+    expect(passedOn()).toBe(2);
   });
 
   it("hands each request to the listeners whose constraint Bolt would match, and only those", async () => {
