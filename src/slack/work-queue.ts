@@ -188,9 +188,9 @@ export function createWorkQueue(options: number | WorkQueueOptions): WorkQueue {
         running.add(job);
         current
           // Started at once, after the ack: its Tallyfy read goes out while the next requests
-          // are being acked, so Tallyfy's latency overlaps them (issue 18's bench, 200 shows at
-          // once: card p99 ~390 -> ~320 ms; starting from setImmediate after every request
-          // already read was acked kept the reads back).
+          // are being acked, so Tallyfy's latency overlaps them. Started from setImmediate
+          // (after every request already read was acked), 200 shows at once had card p99
+          // 381-398 ms; started at once, 329-384 ms (issue 18's bench, three runs each).
           .run(job, () => Promise.resolve().then(work))
           .then(resolve, reject)
           .finally(() => {
