@@ -123,8 +123,11 @@ export function tokenFingerprint(token: string): string {
 }
 
 /** Cache key prefix for one connection: token fingerprint plus organization. */
-export function connectionKey(conn: { token: string; orgId: string }): string {
-  return `${tokenFingerprint(conn.token)}:${conn.orgId}`;
+export function connectionKey(
+  conn: { token: string; orgId: string },
+  fingerprint: (token: string) => string = tokenFingerprint,
+): string {
+  return `${fingerprint(conn.token)}:${conn.orgId}`;
 }
 
 /**

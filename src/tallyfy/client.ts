@@ -130,7 +130,8 @@ export class TallyfyClient {
     return this.#secrets;
   }
 
-  #fingerprint(token: string): string {
+  /** tokenFingerprint(token), kept per token: the client and its services ask on every call. */
+  fingerprint(token: string): string {
     let fp = this.#fingerprints.get(token);
     if (fp === undefined) {
       if (this.#fingerprints.size >= MAX_FINGERPRINTS) this.#fingerprints.clear();
@@ -152,7 +153,7 @@ export class TallyfyClient {
     }
     const path = req.path.split("?")[0] ?? req.path;
     assertSafePath(path);
-    const key = `${this.#fingerprint(conn.token)} ${this.#url(path, req.query)}`;
+    const key = `${this.fingerprint(conn.token)} ${this.#url(path, req.query)}`;
     const { signal, onPaced, scope: _scope, ...rest } = opts;
     // The shared call runs without any one caller's signal: each caller stops waiting on its
     // own, and the request stops once they all have (SharedCall).
@@ -176,7 +177,7 @@ export class TallyfyClient {
     let deadline = performance.now() + policy.budgetMs;
     const path = req.path.split("?")[0] ?? req.path;
     assertSafePath(path);
-    const org = budgetKey(path, this.#fingerprint(conn.token));
+    const org = budgetKey(path, this.fingerprint(conn.token));
     let paceWaitLeft = policy.paceWaitMs;
     let noted = false;
     const onHeld = () => {

@@ -1,7 +1,7 @@
 /** What every service needs for one connection: the client, whose rights, and the shared cache. */
 import type { Logger, Secrets } from "../log.ts";
 import type { CallOptions, TallyfyConnection } from "./api.ts";
-import { connectionKey, type TtlCache, untilAborted } from "./cache.ts";
+import { type TtlCache, untilAborted } from "./cache.ts";
 import type { TallyfyClient } from "./client.ts";
 import { apiPath, orgId } from "./ids.ts";
 import type { Page } from "./schemas.ts";
@@ -12,7 +12,7 @@ export interface ServiceContext {
   client: TallyfyClient;
   conn: TallyfyConnection;
   /** connectionKey(conn), once per connection's services: a card's reads ask for it ~8 times. */
-  connKey?: string;
+  connKey: string;
   cache: TtlCache<unknown>;
   /** The connection's token is registered here while the connection is in use. */
   secrets: Secrets;
@@ -75,7 +75,7 @@ export function cachedRead<T>(
    */
   staleMs = 0,
 ): Promise<T> {
-  const key = `${ctx.connKey ?? connectionKey(ctx.conn)}:${name}:${JSON.stringify(parts)}`;
+  const key = `${ctx.connKey}:${name}:${JSON.stringify(parts)}`;
   const hit = ctx.cache.peek(key);
   if (hit) return untilAborted(Promise.resolve(hit.value as T), opts?.signal);
   const policy = opts?.policy ? { policy: opts.policy } : {};

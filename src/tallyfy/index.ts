@@ -102,10 +102,11 @@ export function createTallyfy(opts: CreateTallyfyOptions): Tallyfy {
 
 /** The services for one connection; cheap, so build one per request if convenient. */
 export function createTallyfyApi(
-  ctx: ServiceContext & { inflight?: Map<string, Promise<unknown>> },
+  given: Omit<ServiceContext, "connKey"> & { inflight?: Map<string, Promise<unknown>> },
 ): TallyfyApi {
-  ctx.secrets.register(ctx.conn.token);
-  ctx = { ...ctx, connKey: connectionKey(ctx.conn) };
+  given.secrets.register(given.conn.token);
+  const connKey = connectionKey(given.conn, (token) => given.client.fingerprint(token));
+  const ctx = { ...given, connKey };
   return {
     orgId: ctx.conn.orgId,
     templates: createTemplatesService(ctx),

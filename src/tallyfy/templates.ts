@@ -1,5 +1,4 @@
 import type { CallOptions, TemplatesService } from "./api.ts";
-import { connectionKey } from "./cache.ts";
 import { cachedRead, noteSkipped, orgPath, type ServiceContext } from "./context.ts";
 import { templateId } from "./ids.ts";
 import {
@@ -65,7 +64,7 @@ export function createTemplatesService(ctx: ServiceContext): TemplatesService {
       if (!indexes) return Promise.resolve();
       const { signal: _own, ...shared } = opts ?? {};
       return indexes.warm(
-        ctx.connKey ?? connectionKey(ctx.conn),
+        ctx.connKey,
         () => loadIndex(service, shared),
         (error) =>
           ctx.logger.warn("could not refresh the template index", {
@@ -75,7 +74,7 @@ export function createTemplatesService(ctx: ServiceContext): TemplatesService {
     },
 
     indexedMatch(words: string): string | undefined {
-      const index = ctx.templateIndexes?.get(ctx.connKey ?? connectionKey(ctx.conn));
+      const index = ctx.templateIndexes?.get(ctx.connKey);
       return index ? exactMatch(index, words)?.id : undefined;
     },
   };
