@@ -1,20 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { connectionKey, TtlCache, tokenFingerprint } from "../../src/tallyfy/cache.ts";
-
-function clock(start = 1_000) {
-  const c = { now: start, tick: (ms: number) => (c.now += ms) };
-  return c;
-}
-
-function deferred<T>() {
-  let resolve!: (v: T) => void;
-  let reject!: (e: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
+import { clock, deferred } from "../support/clock.ts";
 
 describe("TtlCache", () => {
   it("coalesces simultaneous cold lookups of one key into one load", async () => {

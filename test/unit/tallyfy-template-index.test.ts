@@ -11,21 +11,7 @@ import {
   type TemplateIndex,
   TemplateIndexes,
 } from "../../src/tallyfy/template-index.ts";
-
-function clock(start = 1_000_000) {
-  const c = { now: start, tick: (ms: number) => (c.now += ms) };
-  return c;
-}
-
-function deferred<T>() {
-  let resolve!: (v: T) => void;
-  let reject!: (e: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
+import { clock, deferred } from "../support/clock.ts";
 
 const row = (id: string, title: string, archived = false): IndexedTemplate => ({
   id,
@@ -42,7 +28,7 @@ const MAX_AGE = 600_000;
 
 describe("TemplateIndexes", () => {
   function setup(max = 10) {
-    const c = clock();
+    const c = clock(1_000_000);
     const indexes = new TemplateIndexes({
       freshMs: FRESH,
       maxAgeMs: MAX_AGE,
