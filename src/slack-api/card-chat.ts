@@ -8,7 +8,7 @@
  * shaped like @slack/web-api's (`code`, and `data.error` for Slack's own error).
  */
 import { type Dispatcher, getGlobalDispatcher, request } from "undici";
-import { MAX_RATE_LIMIT_WAIT_SEC, SLACK_ATTEMPT_TIMEOUT_MS, SLACK_RETRY } from "./clients.ts";
+import { SLACK_ATTEMPT_TIMEOUT_MS, SLACK_RETRY, shortRetryAfterSec } from "./clients.ts";
 
 export interface CardPost {
   channel: string;
@@ -116,12 +116,13 @@ export function createCardChat(opts: CardChatOptions): CardChat {
         );
       }
       if (status === 429) {
-        const sec = Number(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter);
-        if (!waitedOut429 && sec >= 0 && sec <= MAX_RATE_LIMIT_WAIT_SEC) {
+        const wait = shortRetryAfterSec(retryAfter);
+        if (!waitedOut429 && wait !== undefined) {
           waitedOut429 = true;
-          await sleep(sec * 1000);
+          await sleep(wait * 1000);
           continue;
         }
+        const sec = Number(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter);
         throw new SlackCallError(
           "slack_webapi_rate_limited_error",
           "A rate-limit has been reached",

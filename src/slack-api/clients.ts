@@ -49,6 +49,14 @@ export function fanoutClientOptions(input: SlackClientOptionsInput): webApi.WebC
   return { ...slackClientOptions(input), fetch: input.fetch };
 }
 
+/** A 429's Retry-After in seconds when it is short enough to wait out once, else undefined. */
+export function shortRetryAfterSec(
+  value: string | string[] | null | undefined,
+): number | undefined {
+  const sec = Number(Array.isArray(value) ? value[0] : value);
+  return sec >= 0 && sec <= MAX_RATE_LIMIT_WAIT_SEC ? sec : undefined;
+}
+
 /**
  * Waits out a 429's Retry-After for this call only, once, when it is at most
  * MAX_RATE_LIMIT_WAIT_SEC and the method is not trigger-bound; otherwise hands the 429 back.
@@ -59,10 +67,8 @@ export function rateLimitAwareFetch(fetchFn: typeof fetch): typeof fetch {
     if (res.status !== 429) return res;
     const url = input instanceof Request ? input.url : String(input);
     const method = url.slice(url.lastIndexOf("/") + 1);
-    const waitSec = Number(res.headers.get("retry-after"));
-    if (TRIGGER_BOUND.has(method) || !(waitSec >= 0 && waitSec <= MAX_RATE_LIMIT_WAIT_SEC)) {
-      return res;
-    }
+    const waitSec = shortRetryAfterSec(res.headers.get("retry-after"));
+    if (TRIGGER_BOUND.has(method) || waitSec === undefined) return res;
     await new Promise((r) => setTimeout(r, waitSec * 1000));
     return fetchFn(input, init);
   };
