@@ -41,6 +41,8 @@ export interface BotOptions {
   replay?: ReplayGuard;
   /** How long one run's Tallyfy webhooks are gathered before acting. Default 1 s. */
   webhookWindowMs?: number;
+  /** How often the reconcile loop runs a round. Default 2 s; 0: only when a test calls tick(). */
+  reconcileIntervalMs?: number;
 }
 
 export interface Bot {
@@ -193,6 +195,9 @@ export function createBot(opts: BotOptions): Bot {
     teamId: async () => (await installation.get()).teamId,
     logger,
     ...(opts.webhookWindowMs !== undefined ? { webhookWindowMs: opts.webhookWindowMs } : {}),
+    ...(opts.reconcileIntervalMs !== undefined
+      ? { reconcileIntervalMs: opts.reconcileIntervalMs }
+      : {}),
   });
   // Tallyfy calls made by queued work report to it, so stop() can let go of work still waiting.
   opts.tallyfy.useWorkScope(() => bot.background.scope());

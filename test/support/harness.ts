@@ -58,6 +58,8 @@ export interface HarnessOptions {
   tallyfy?: Pick<CreateTallyfyOptions, "pacing" | "pacingNoticeMs">;
   /** The bot's drain budget on stop (createBot's default when absent). */
   drainMs?: number;
+  /** 0: the reconcile loop runs only when the test calls tick(), never on a real timer. */
+  reconcileIntervalMs?: number;
 }
 
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
@@ -97,6 +99,9 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     policies: { interactive: INTERACTIVE, background: opts.background ?? TEST_BACKGROUND },
     ...(opts.now ? { now: opts.now } : {}),
     ...(opts.drainMs !== undefined ? { drainMs: opts.drainMs } : {}),
+    ...(opts.reconcileIntervalMs !== undefined
+      ? { reconcileIntervalMs: opts.reconcileIntervalMs }
+      : {}),
   });
   // A reset sandbox (or one whose injected faults, 429s included, are cleared) stops limiting
   // the bot; the bot's pacer forgets the Retry-After it was told, or later tests would wait it out.

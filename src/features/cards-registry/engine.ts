@@ -30,7 +30,7 @@ export interface LiveEngineOptions {
   logger: Logger;
   /** How long one run's webhooks are gathered before acting. Default 1 s. */
   webhookWindowMs?: number;
-  /** How often the reconcile loop runs a round. Default 2 s. */
+  /** How often the reconcile loop runs a round. Default 2 s; 0: only on tick() (tests). */
   reconcileIntervalMs?: number;
 }
 

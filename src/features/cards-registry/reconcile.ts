@@ -117,7 +117,7 @@ export function createReconciler(deps: {
   return {
     tick,
     start(intervalMs = 2_000) {
-      if (timer) return;
+      if (timer || intervalMs <= 0) return;
       timer = setInterval(() => {
         tick().catch((error: unknown) =>
           bot.logger.warn("reconcile round failed", { error: (error as Error).message }),
