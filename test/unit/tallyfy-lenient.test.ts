@@ -5,7 +5,7 @@ import { startTallyfySandbox } from "../../sandbox/tallyfy/server.ts";
 import { renderRunList } from "../../src/blocks/list.ts";
 import { createLogger } from "../../src/log.ts";
 import { createTallyfy } from "../../src/tallyfy/index.ts";
-import { readFlag } from "../../src/tallyfy/lenient.ts";
+import { nullableNumber, nullableString, readFlag } from "../../src/tallyfy/lenient.ts";
 import {
   itemEnvelope,
   kickoffFieldSchema,
@@ -80,6 +80,72 @@ describe("flags", () => {
       is_public: undefined,
       starred: true,
     });
+  });
+});
+
+describe("optional strings and numbers", () => {
+  // The one-transform readers replaced zod's chains (issue 18: a run has ~60 such values, and
+  // the chains' wrappers were a third of its parse's garbage); they must read every value alike.
+  const stringChain = z
+    .string()
+    .nullish()
+    .catch(null)
+    .transform((v) => v ?? null);
+  const numberChain = z.coerce
+    .number()
+    .nullish()
+    .catch(null)
+    .transform((v) => v ?? null);
+  const values: unknown[] = [
+    undefined,
+    null,
+    "",
+    " ",
+    "0",
+    "12",
+    " 42 ",
+    "12.5",
+    "-3",
+    "1e3",
+    "0x1f",
+    "abc",
+    "Infinity",
+    "NaN",
+    0,
+    -0,
+    5.5,
+    Number.NaN,
+    Number.POSITIVE_INFINITY,
+    Number.NEGATIVE_INFINITY,
+    true,
+    false,
+    {},
+    [],
+    [5],
+    ["7"],
+    [1, 2],
+    10n,
+    new Date(0),
+    Symbol("s"),
+  ];
+
+  it("read every value as zod's string().nullish().catch(null) did", () => {
+    for (const v of values) {
+      expect(nullableString.parse(v), String(typeof v)).toBe(stringChain.parse(v));
+    }
+    expect(nullableString.parse("Onboarding")).toBe("Onboarding");
+    expect(nullableString.parse(7)).toBeNull();
+  });
+
+  it("read every value as zod's coerce.number().nullish().catch(null) did", () => {
+    for (const v of values) {
+      expect(Object.is(nullableNumber.parse(v), numberChain.parse(v)), String(v?.toString())).toBe(
+        true,
+      );
+    }
+    expect(nullableNumber.parse("12.5")).toBe(12.5);
+    expect(nullableNumber.parse("abc")).toBeNull();
+    expect(nullableNumber.parse(Number.POSITIVE_INFINITY)).toBeNull();
   });
 });
 
