@@ -44,6 +44,8 @@ export interface CreateTallyfyOptions {
 const INDEX_MAX_AGE_MS = 10 * 60_000;
 /** Connections with a template index at once (each ≤ 300 short rows). */
 const INDEX_CONNECTIONS = 500;
+/** Connections whose services are kept; past it they are built again (bounded by clearing). */
+const MAX_CONNECTION_APIS = 1_000;
 
 export function createTallyfy(opts: CreateTallyfyOptions): Tallyfy {
   const client = new TallyfyClient({
@@ -78,9 +80,31 @@ export function createTallyfy(opts: CreateTallyfyOptions): Tallyfy {
   // Task completions under way in this process, so a double click completes once.
   const inflight = new Map<string, Promise<unknown>>();
   const loads = new SharedCalls();
+  // One set of services per connection, not per request: building them allocated ~2.7 KB of
+  // closures a command, garbage that a burst of cards paid for in collections (issue 18).
+  const apis = new Map<string, TallyfyApi>();
   return {
-    forConnection: (conn) =>
-      createTallyfyApi({ client, conn, cache, secrets, logger, inflight, templateIndexes, loads }),
+    forConnection: (conn) => {
+      const key = `${conn.orgId}\n${conn.token}`;
+      const known = apis.get(key);
+      if (known) {
+        secrets.register(conn.token);
+        return known;
+      }
+      if (apis.size >= MAX_CONNECTION_APIS) apis.clear();
+      const api = createTallyfyApi({
+        client,
+        conn: { token: conn.token, orgId: conn.orgId },
+        cache,
+        secrets,
+        logger,
+        inflight,
+        templateIndexes,
+        loads,
+      });
+      apis.set(key, api);
+      return api;
+    },
     me: createMeService(client),
     resetPacing: () => client.resetPacing(),
     useWorkScope: (scope) => client.useWorkScope(scope),
@@ -93,6 +117,7 @@ export function createTallyfy(opts: CreateTallyfyOptions): Tallyfy {
         pacer: client.pacer,
       }),
     async close() {
+      apis.clear();
       cache.clear();
       templateIndexes?.clear();
       await client.close();

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { SEED, UNKNOWN_ID } from "../../sandbox/tallyfy/seed.ts";
 import { startTallyfySandbox, type TallyfySandbox } from "../../sandbox/tallyfy/server.ts";
+import { Secrets } from "../../src/log.ts";
 import type { CallPolicy, Tallyfy, TallyfyApi } from "../../src/tallyfy/api.ts";
 import {
   TallyfyBadRequestError,
@@ -40,6 +41,34 @@ afterEach(async () => {
 });
 
 const calls = (method?: string) => sb.requests.filter((r) => (method ? r.method === method : true));
+
+describe("services per connection", () => {
+  it("are built once per connection and never shared across tokens or organizations", () => {
+    const conn = { token: sb.token, orgId: sb.orgId };
+    const first = tallyfy.forConnection(conn);
+    expect(tallyfy.forConnection({ ...conn })).toBe(first);
+    const other = tallyfy.forConnection({ token: SEED.users.bob.token, orgId: sb.orgId });
+    expect(other).not.toBe(first);
+    expect(tallyfy.forConnection({ token: sb.token, orgId: "another-org" })).not.toBe(first);
+    expect(other.orgId).toBe(sb.orgId);
+  });
+
+  it("keep a token registered as a secret each time they are handed out", async () => {
+    const secrets = new Secrets();
+    const own = createTallyfy({ apiUrl: sb.url, secrets });
+    try {
+      const token = SEED.users.bob.token;
+      own.forConnection({ token, orgId: sb.orgId });
+      expect(secrets.scrub(`token ${token}`)).not.toContain(token);
+      secrets.forget(token);
+      expect(secrets.scrub(`token ${token}`)).toContain(token);
+      own.forConnection({ token, orgId: sb.orgId });
+      expect(secrets.scrub(`token ${token}`)).not.toContain(token);
+    } finally {
+      await own.close();
+    }
+  });
+});
 
 describe("templates", () => {
   it("searches with paging", async () => {
