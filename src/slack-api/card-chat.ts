@@ -3,11 +3,13 @@
  * undici. Bolt's Web API client costs a card more than the rest of its post: a request queue,
  * a retry wrapper, the blocks form-encoded, a WHATWG Response, and the whole call deep-copied
  * and JSON-encoded for debug lines at any log level. In issue 18's bench those were ~10% of
- * the bot's CPU in a burst of cards. Same behaviour as the bot's Web API clients (clients.ts):
+ * the bot's CPU in a burst of cards. The answer is read whole, without a stream
+ * (requestText). Same behaviour as the bot's Web API clients (clients.ts):
  * the same bounded retries and attempt timeout, a short Retry-After waited once, and failures
  * shaped like @slack/web-api's (`code`, and `data.error` for Slack's own error).
  */
-import { type Dispatcher, getGlobalDispatcher, request } from "undici";
+import { type Dispatcher, getGlobalDispatcher } from "undici";
+import { requestText } from "../http/request-text.ts";
 import { SLACK_ATTEMPT_TIMEOUT_MS, SLACK_RETRY, shortRetryAfterSec } from "./clients.ts";
 
 export interface CardPost {
@@ -67,7 +69,7 @@ export interface CardChatOptions {
 const DEFAULT_API_URL = "https://slack.com/api/";
 
 export function createCardChat(opts: CardChatOptions): CardChat {
-  const base = (opts.apiUrl ?? DEFAULT_API_URL).replace(/\/*$/, "/");
+  const base = new URL((opts.apiUrl ?? DEFAULT_API_URL).replace(/\/*$/, "/"));
   const dispatcher = opts.dispatcher ?? getGlobalDispatcher();
   const sleep = opts.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms)));
   const headers = {
@@ -92,17 +94,18 @@ export function createCardChat(opts: CardChatOptions): CardChat {
       let text: string;
       let retryAfter: string | string[] | undefined;
       try {
-        const res = await request(`${base}${method}`, {
+        const res = await requestText(dispatcher, {
+          origin: base.origin,
+          path: `${base.pathname}${method}`,
           method: "POST",
           headers,
           body,
-          dispatcher,
           headersTimeout: SLACK_ATTEMPT_TIMEOUT_MS,
           bodyTimeout: SLACK_ATTEMPT_TIMEOUT_MS,
         });
         status = res.statusCode;
         retryAfter = res.headers["retry-after"];
-        text = await res.body.text();
+        text = res.text;
       } catch (error) {
         if (retries < SLACK_RETRY.retries) {
           await sleep(backoff(retries++));

@@ -13,19 +13,20 @@
  * Each call reports to the work it is part of (work-scope.ts): while it waits for the budget,
  * and when a request goes out; work let go by a shutdown stops waiting and sends nothing.
  */
-import { Agent, type Dispatcher, request as undiciRequest } from "undici";
+import { Agent, type Dispatcher } from "undici";
 import type { z } from "zod";
+import { requestText } from "../http/request-text.ts";
 import { type Logger, type Secrets, silentLogger } from "../log.ts";
 import { BACKGROUND, type CallOptions, type CallPolicy } from "./api.ts";
 import { tokenFingerprint } from "./cache.ts";
 import { assertSafePath } from "./ids.ts";
 import { budgetKey, Pacer, type PacerOptions, type Priority, parseRemaining } from "./pacing.ts";
 import {
+  bodyOf,
   errorFromResponse,
   networkError,
   parseSuccess,
   type ResponseFailure,
-  readBody,
 } from "./responses.ts";
 import { MIN_ATTEMPT_MS, retryableStatus, retryDelay, sleep } from "./retry.ts";
 import { SharedCalls, type WorkScope, withScopeSignal } from "./work-scope.ts";
@@ -275,14 +276,15 @@ export class TallyfyClient {
       });
 
     try {
-      const res = await undiciRequest(this.#url(path, req.query), {
-        dispatcher: this.#dispatcher,
+      const res = await requestText(this.#dispatcher, {
+        origin: this.#origin,
+        path: this.#pathAndQuery(path, req.query),
         method: req.method,
         headers,
         body: hasBody ? JSON.stringify(req.body) : null,
         signal,
       });
-      const body = await readBody(res);
+      const body = bodyOf(res.text);
       log({ status: res.statusCode });
       const remaining = parseRemaining(res.headers["x-ratelimit-remaining"]);
       if (res.statusCode >= 200 && res.statusCode < 300) {
@@ -305,12 +307,16 @@ export class TallyfyClient {
   }
 
   #url(path: string, query: Record<string, QueryValue> | undefined): string {
+    return `${this.#origin}${this.#pathAndQuery(path, query)}`;
+  }
+
+  #pathAndQuery(path: string, query: Record<string, QueryValue> | undefined): string {
     const params = new URLSearchParams();
     for (const [key, value] of Object.entries(query ?? {})) {
       if (value !== undefined) params.set(key, String(value));
     }
     const qs = params.toString();
-    return `${this.#origin}${this.#basePath}${path}${qs ? `?${qs}` : ""}`;
+    return `${this.#basePath}${path}${qs ? `?${qs}` : ""}`;
   }
 
   /** Forgets what was learned about every organization's rate limit. */

@@ -50,8 +50,7 @@ export interface ResponseBody {
   isJson: boolean;
 }
 
-export async function readBody(res: Dispatcher.ResponseData): Promise<ResponseBody> {
-  const text = await res.body.text();
+export function bodyOf(text: string): ResponseBody {
   if (!text.trim()) return { text, json: undefined, isJson: false };
   try {
     return { text, json: JSON.parse(text), isJson: true };
