@@ -69,6 +69,12 @@ type AttemptResult<T> = ({ ok: true; value: T } | ({ ok: false } & ResponseFailu
   remaining?: number | undefined;
 };
 
+/** Where a request goes: the path (for the budget and errors), and with its query string. */
+interface Target {
+  path: string;
+  pathAndQuery: string;
+}
+
 /** Tokens whose fingerprint is kept: more connections than this at once just hash again. */
 const MAX_FINGERPRINTS = 1_000;
 
@@ -148,13 +154,14 @@ export class TallyfyClient {
     opts: CallOptions = {},
   ): Promise<z.output<S>> {
     const scope = this.workScope(opts);
-    if (req.method !== "GET") {
-      const signal = withScopeSignal(opts.signal, scope);
-      return this.#send(conn, req, { ...opts, ...(signal ? { signal } : {}) }, scope);
-    }
     const path = req.path.split("?")[0] ?? req.path;
     assertSafePath(path);
-    const key = `${this.fingerprint(conn.token)} ${this.#url(path, req.query)}`;
+    const target = { path, pathAndQuery: this.#pathAndQuery(path, req.query) };
+    if (req.method !== "GET") {
+      const signal = withScopeSignal(opts.signal, scope);
+      return this.#send(conn, req, target, { ...opts, ...(signal ? { signal } : {}) }, scope);
+    }
+    const key = `${this.fingerprint(conn.token)} ${this.#origin}${target.pathAndQuery}`;
     const { signal, onPaced, scope: _scope, ...rest } = opts;
     // The shared call runs without any one caller's signal: each caller stops waiting on its
     // own, and the request stops once they all have (SharedCall).
@@ -162,7 +169,7 @@ export class TallyfyClient {
       key,
       req.schema,
       (group, paced) =>
-        this.#send(conn, req, { ...rest, onPaced: paced, signal: group.signal }, group),
+        this.#send(conn, req, target, { ...rest, onPaced: paced, signal: group.signal }, group),
       { signal, scope, onPaced },
     );
   }
@@ -171,13 +178,13 @@ export class TallyfyClient {
   async #send<S extends z.ZodType>(
     conn: { token: string },
     req: TallyfyRequest<S>,
+    target: Target,
     opts: CallOptions,
     scope: WorkScope | undefined,
   ): Promise<z.output<S>> {
     const policy: CallPolicy = opts.policy ?? BACKGROUND;
     let deadline = performance.now() + policy.budgetMs;
-    const path = req.path.split("?")[0] ?? req.path;
-    assertSafePath(path);
+    const { path } = target;
     const org = budgetKey(path, this.fingerprint(conn.token));
     let paceWaitLeft = policy.paceWaitMs;
     let noted = false;
@@ -220,7 +227,7 @@ export class TallyfyClient {
       }
       scope?.sending();
       try {
-        result = await this.#attempt(conn, req, path, attempt, timeoutMs, opts);
+        result = await this.#attempt(conn, req, target, attempt, timeoutMs, opts);
       } catch (error) {
         permit.done({});
         throw error;
@@ -248,7 +255,7 @@ export class TallyfyClient {
   async #attempt<S extends z.ZodType>(
     conn: { token: string },
     req: TallyfyRequest<S>,
-    path: string,
+    { path, pathAndQuery }: Target,
     attempt: number,
     timeoutMs: number,
     { signal: callerSignal, onAnswerDate }: CallOptions,
@@ -278,7 +285,7 @@ export class TallyfyClient {
     try {
       const res = await requestText(this.#dispatcher, {
         origin: this.#origin,
-        path: this.#pathAndQuery(path, req.query),
+        path: pathAndQuery,
         method: req.method,
         headers,
         body: hasBody ? JSON.stringify(req.body) : null,
@@ -304,10 +311,6 @@ export class TallyfyClient {
     } finally {
       clearTimeout(timeout);
     }
-  }
-
-  #url(path: string, query: Record<string, QueryValue> | undefined): string {
-    return `${this.#origin}${this.#pathAndQuery(path, query)}`;
   }
 
   #pathAndQuery(path: string, query: Record<string, QueryValue> | undefined): string {
