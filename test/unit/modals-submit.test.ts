@@ -10,6 +10,7 @@ import {
   TallyfyTimeoutError,
   TallyfyValidationError,
 } from "../../src/tallyfy/errors.ts";
+import { deferred } from "../support/clock.ts";
 
 const view = (text: string): ModalView => ({
   type: "modal",
@@ -131,16 +132,6 @@ describe("OnceRegistry", () => {
       });
     return { shared, a: make("A"), b: make("B") };
   }
-  const deferred = () => {
-    let resolve!: (v: number) => void;
-    let reject!: (e: unknown) => void;
-    const promise = new Promise<number>((res, rej) => {
-      resolve = res;
-      reject = rej;
-    });
-    return { promise, resolve, reject };
-  };
-
   it("runs a key once and shares the promise within an instance", async () => {
     const { a } = instances();
     const fn = vi.fn(async () => 7);
@@ -153,7 +144,7 @@ describe("OnceRegistry", () => {
 
   it("a repeat on another instance runs nothing and gets the first one's value", async () => {
     const { a, b } = instances();
-    const call = deferred();
+    const call = deferred<number>();
     const fnA = vi.fn(() => call.promise);
     const fnB = vi.fn(async () => 99);
     const x = await a.run("k", fnA);
@@ -169,7 +160,7 @@ describe("OnceRegistry", () => {
 
   it("after a failure that changed nothing, the repeat on the other instance runs it", async () => {
     const { a, b } = instances();
-    const call = deferred();
+    const call = deferred<number>();
     const x = await a.run("k", () => call.promise);
     const waiting = b.run("k", async () => 8);
     call.reject(new TallyfyValidationError({ status: 422 }));
