@@ -85,12 +85,11 @@ export function createTallyfy(opts: CreateTallyfyOptions): Tallyfy {
   const apis = new Map<string, TallyfyApi>();
   return {
     forConnection: (conn) => {
+      // Registered on every use, so the registry keeps tokens in use as its most recent.
+      secrets.register(conn.token);
       const key = `${conn.orgId}\n${conn.token}`;
       const known = apis.get(key);
-      if (known) {
-        secrets.register(conn.token);
-        return known;
-      }
+      if (known) return known;
       if (apis.size >= MAX_CONNECTION_APIS) apis.clear();
       const api = createTallyfyApi({
         client,
@@ -125,11 +124,10 @@ export function createTallyfy(opts: CreateTallyfyOptions): Tallyfy {
   };
 }
 
-/** The services for one connection; cheap, so build one per request if convenient. */
-export function createTallyfyApi(
+/** The services for one connection (forConnection keeps one set per connection). */
+function createTallyfyApi(
   given: Omit<ServiceContext, "connKey"> & { inflight?: Map<string, Promise<unknown>> },
 ): TallyfyApi {
-  given.secrets.register(given.conn.token);
   const connKey = connectionKey(given.conn, (token) => given.client.fingerprint(token));
   const ctx = { ...given, connKey };
   return {
