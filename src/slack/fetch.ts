@@ -1,7 +1,8 @@
-import { Agent, type Dispatcher, request } from "undici";
+import { Agent, type Dispatcher } from "undici";
+import { requestText } from "../http/request-text.ts";
 
 /**
- * The `fetch` Bolt's Web API client and `respond()` use, over undici's `request` and one
+ * The `fetch` Bolt's Web API client and `respond()` use, over undici (requestText) and one
  * keep-alive pool. Node's own fetch wraps every request and answer in WHATWG streams: under a
  * burst of card posts that garbage alone cost ~15 MB of peak RSS (issue 18's bench with Node's
  * fetch: 154.7 MB peak, 1.54x bare Bolt, over the 1.5x target; with this one 148.6 MB), and the
@@ -48,16 +49,18 @@ export function createSlackFetch(timeoutMs = 30_000): SlackFetch {
     if (input instanceof Request || (body != null && typeof body !== "string")) {
       return fetch(input, init);
     }
-    const res = await request(input, {
+    const url = new URL(input);
+    const res = await requestText(agent, {
+      origin: url.origin,
+      path: `${url.pathname}${url.search}`,
       method: (init.method ?? "GET") as "GET",
       headers: headersOf(init.headers),
       body: body ?? null,
       signal: init.signal ?? undefined,
-      dispatcher: agent,
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
     });
-    const text = withoutEcho(String(input), res.statusCode, await res.body.text());
+    const text = withoutEcho(url.href, res.statusCode, res.text);
     const headers = new Headers();
     for (const [name, value] of Object.entries(res.headers)) {
       if (Array.isArray(value)) for (const v of value) headers.append(name, v);
