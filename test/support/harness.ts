@@ -88,9 +88,11 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   });
   const tallyfy = createTallyfy({ apiUrl: config.tallyfy.apiUrl, logger, ...opts.tallyfy });
   const tmp = opts.dataDir ? undefined : mkdtempSync(join(tmpdir(), "tallyfy-slack-"));
+  // The store keeps the bot's clock, as in production (a card's activity time, a claim's age).
+  const clock = opts.now ? { now: opts.now } : {};
   const store = opts.dataDir
-    ? await openSqliteStore({ dataDir: opts.dataDir, key: config.encryptionKey! })
-    : createMemoryStore();
+    ? await openSqliteStore({ dataDir: opts.dataDir, key: config.encryptionKey!, ...clock })
+    : createMemoryStore(clock);
   const bot = createBot({
     config,
     logger,
