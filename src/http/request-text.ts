@@ -14,7 +14,7 @@ export interface TextRequest {
   path: string;
   method: Dispatcher.HttpMethod;
   headers: Record<string, string>;
-  body?: string | null | undefined;
+  body?: string | Buffer | null | undefined;
   signal?: AbortSignal | undefined;
   headersTimeout?: number;
   bodyTimeout?: number;
@@ -26,7 +26,37 @@ export interface TextResponse {
   text: string;
 }
 
+export interface BytesResponse {
+  statusCode: number;
+  headers: IncomingHttpHeaders;
+  /** The body as it came, a byte order mark included. */
+  bytes: Buffer;
+}
+
 export function requestText(dispatcher: Dispatcher, req: TextRequest): Promise<TextResponse> {
+  return requestWhole(dispatcher, req, asText);
+}
+
+/** The same request with the answer left in bytes, for a caller that reads only part of it. */
+export function requestBytes(dispatcher: Dispatcher, req: TextRequest): Promise<BytesResponse> {
+  return requestWhole(dispatcher, req, asBytes);
+}
+
+function asText(statusCode: number, headers: IncomingHttpHeaders, bytes: Buffer): TextResponse {
+  const text = bytes.toString("utf8");
+  // As undici's body.text() (the Encoding standard's UTF-8 decode): no leading BOM.
+  return { statusCode, headers, text: text.startsWith("\uFEFF") ? text.slice(1) : text };
+}
+
+function asBytes(statusCode: number, headers: IncomingHttpHeaders, bytes: Buffer): BytesResponse {
+  return { statusCode, headers, bytes };
+}
+
+function requestWhole<T>(
+  dispatcher: Dispatcher,
+  req: TextRequest,
+  answer: (statusCode: number, headers: IncomingHttpHeaders, bytes: Buffer) => T,
+): Promise<T> {
   const { signal } = req;
   if (signal?.aborted) return Promise.reject(signal.reason);
   return new Promise((resolve, reject) => {
@@ -67,9 +97,9 @@ export function requestText(dispatcher: Dispatcher, req: TextRequest): Promise<T
         },
         onResponseEnd() {
           settle();
-          const text = (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)).toString("utf8");
-          // As undici's body.text() (the Encoding standard's UTF-8 decode): no leading BOM.
-          resolve({ statusCode, headers, text: text.startsWith("\uFEFF") ? text.slice(1) : text });
+          resolve(
+            answer(statusCode, headers, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)),
+          );
         },
         onResponseError(_c, error) {
           settle();

@@ -4,12 +4,13 @@
  * a retry wrapper, the blocks form-encoded, a WHATWG Response, and the whole call deep-copied
  * and JSON-encoded for debug lines at any log level. In issue 18's bench those were ~10% of
  * the bot's CPU in a burst of cards. The answer is read whole, without a stream
- * (requestText). Same behaviour as the bot's Web API clients (clients.ts):
+ * (requestBytes), and the message it echoes back is never parsed (answer-fields.ts). Same behaviour as the bot's Web API clients (clients.ts):
  * the same bounded retries and attempt timeout, a short Retry-After waited once, and failures
  * shaped like @slack/web-api's (`code`, and `data.error` for Slack's own error).
  */
 import { type Dispatcher, getGlobalDispatcher } from "undici";
-import { requestText } from "../http/request-text.ts";
+import { requestBytes } from "../http/request-text.ts";
+import { fieldsWithout } from "./answer-fields.ts";
 import { SLACK_ATTEMPT_TIMEOUT_MS, SLACK_RETRY, shortRetryAfterSec } from "./clients.ts";
 
 export interface CardPost {
@@ -86,15 +87,16 @@ export function createCardChat(opts: CardChatOptions): CardChat {
   };
 
   async function call(method: string, args: object): Promise<Record<string, unknown>> {
-    const body = JSON.stringify(args);
+    // Bytes, not a string: held outside the JS heap while the post waits for its answer.
+    const body = Buffer.from(JSON.stringify(args));
     let retries = 0;
     let waitedOut429 = false;
     for (;;) {
       let status: number;
-      let text: string;
+      let bytes: Buffer;
       let retryAfter: string | string[] | undefined;
       try {
-        const res = await requestText(dispatcher, {
+        const res = await requestBytes(dispatcher, {
           origin: base.origin,
           path: `${base.pathname}${method}`,
           method: "POST",
@@ -105,7 +107,7 @@ export function createCardChat(opts: CardChatOptions): CardChat {
         });
         status = res.statusCode;
         retryAfter = res.headers["retry-after"];
-        text = res.text;
+        bytes = res.bytes;
       } catch (error) {
         if (retries < SLACK_RETRY.retries) {
           await sleep(backoff(retries++));
@@ -147,7 +149,7 @@ export function createCardChat(opts: CardChatOptions): CardChat {
       }
       let answer: Record<string, unknown>;
       try {
-        answer = JSON.parse(text) as Record<string, unknown>;
+        answer = fieldsWithout(bytes, "message") ?? wholeAnswer(bytes);
       } catch (error) {
         throw new SlackCallError(
           "slack_webapi_request_error",
@@ -183,4 +185,11 @@ export function createCardChat(opts: CardChatOptions): CardChat {
     },
     conversations: { join: (args) => call("conversations.join", args) },
   };
+}
+
+function wholeAnswer(bytes: Buffer): Record<string, unknown> {
+  const text = bytes.toString("utf8");
+  const answer: unknown = JSON.parse(text.startsWith("\uFEFF") ? text.slice(1) : text);
+  if (typeof answer !== "object" || answer === null) throw new SyntaxError("not a JSON object");
+  return answer as Record<string, unknown>;
 }

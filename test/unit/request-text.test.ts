@@ -2,7 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Agent } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { requestText } from "../../src/http/request-text.ts";
+import { requestBytes, requestText } from "../../src/http/request-text.ts";
 
 let server: Server;
 let origin: string;
@@ -71,6 +71,22 @@ describe("requestText", () => {
   it("decodes UTF-8 split across chunks and drops a leading byte order mark", async () => {
     const res = await requestText(agent, { origin, path: "/split", method: "GET", headers: {} });
     expect(res.text).toBe("café");
+  });
+
+  it("requestBytes: sends a body given as bytes and gives the answer's bytes as they came", async () => {
+    const echoed = await requestBytes(agent, {
+      origin,
+      path: "/echo",
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: Buffer.from('{"é":1}'),
+    });
+    expect(echoed.statusCode).toBe(201);
+    expect(JSON.parse(echoed.bytes.toString("utf8")).body).toBe('{"é":1}');
+    const split = await requestBytes(agent, { origin, path: "/split", method: "GET", headers: {} });
+    expect([...split.bytes]).toEqual([0xef, 0xbb, 0xbf, 0x63, 0x61, 0x66, 0xc3, 0xa9]);
+    const empty = await requestBytes(agent, { origin, path: "/empty", method: "GET", headers: {} });
+    expect([empty.statusCode, empty.bytes.length]).toEqual([204, 0]);
   });
 
   it("reads an empty answer as empty text", async () => {

@@ -86,6 +86,26 @@ describe("card chat: chat.postMessage, chat.update and conversations.join over u
     ]);
   });
 
+  it("reads an answer the echo-skipping scan gives up on whole, and refuses one that is no object", async () => {
+    answers = [
+      // A duplicate key and a "__proto__" field: the scan leaves these to JSON.parse.
+      { status: 200, body: '{"__proto__":{},"ok":true,"channel":"C9","ts":"2.5","ts":"3.5"}' },
+      { status: 200, body: "\uFEFF" + JSON.stringify({ ok: true, channel: "C1", ts: "4.5" }) },
+      { status: 200, body: "null" },
+      { status: 200, body: '{"ok":true,"message":{' },
+    ];
+    expect(await chat().chat.postMessage(post)).toEqual({ channel: "C9", ts: "3.5" });
+    expect(await chat().chat.postMessage(post)).toEqual({ channel: "C1", ts: "4.5" });
+    for (let n = 0; n < 2; n++) {
+      const error = await chat()
+        .chat.postMessage(post)
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(SlackCallError);
+      expect((error as SlackCallError).code).toBe("slack_webapi_request_error");
+      expect((error as SlackCallError).message).toBe("Slack's answer was not JSON");
+    }
+  });
+
   it("fails with Slack's error code, where callers read it", async () => {
     answers = [{ status: 200, body: '{"ok":false,"error":"not_in_channel"}' }];
     const error = await chat()
