@@ -42,10 +42,14 @@ export function requestBytes(dispatcher: Dispatcher, req: TextRequest): Promise<
   return requestWhole(dispatcher, req, asBytes);
 }
 
-function asText(statusCode: number, headers: IncomingHttpHeaders, bytes: Buffer): TextResponse {
+/** A body as text, as undici's body.text() reads it (the Encoding standard's UTF-8): no BOM. */
+export function textOf(bytes: Buffer): string {
   const text = bytes.toString("utf8");
-  // As undici's body.text() (the Encoding standard's UTF-8 decode): no leading BOM.
-  return { statusCode, headers, text: text.startsWith("\uFEFF") ? text.slice(1) : text };
+  return text.startsWith("\uFEFF") ? text.slice(1) : text;
+}
+
+function asText(statusCode: number, headers: IncomingHttpHeaders, bytes: Buffer): TextResponse {
+  return { statusCode, headers, text: textOf(bytes) };
 }
 
 function asBytes(statusCode: number, headers: IncomingHttpHeaders, bytes: Buffer): BytesResponse {

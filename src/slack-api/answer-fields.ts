@@ -7,6 +7,8 @@
  *
  * Only the top level is scanned; a skipped value is stepped over by its brackets and quotes.
  * Anything this scan does not expect returns undefined, and the caller parses the whole text.
+ * (src/slack/fetch.ts drops the same echo for Bolt's Web API client by parsing the whole
+ * answer: it hands the answer on as text, and keeps anything without a top-level echo as sent.)
  */
 
 const QUOTE = 0x22;
@@ -57,12 +59,12 @@ function hasBom(b: Buffer): boolean {
   return b.length >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf;
 }
 
+function isSpace(c: number | undefined): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+}
+
 function skipSpace(b: Buffer, i: number): number {
-  while (i < b.length) {
-    const c = b[i];
-    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) break;
-    i++;
-  }
+  while (i < b.length && isSpace(b[i])) i++;
   return i;
 }
 
@@ -84,12 +86,7 @@ function valueEndAt(b: Buffer, i: number): number {
   const first = b[i];
   if (first === QUOTE) return stringEnd(b, i);
   if (first !== OPEN_OBJECT && first !== OPEN_ARRAY) {
-    while (i < b.length) {
-      const c = b[i];
-      if (c === COMMA || c === CLOSE_OBJECT || c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09)
-        break;
-      i++;
-    }
+    while (i < b.length && b[i] !== COMMA && b[i] !== CLOSE_OBJECT && !isSpace(b[i])) i++;
     return i;
   }
   let depth = 0;

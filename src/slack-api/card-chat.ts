@@ -4,12 +4,13 @@
  * a retry wrapper, the blocks form-encoded, a WHATWG Response, and the whole call deep-copied
  * and JSON-encoded for debug lines at any log level. In issue 18's bench those were ~10% of
  * the bot's CPU in a burst of cards. The answer is read whole, without a stream
- * (requestBytes), and the message it echoes back is never parsed (answer-fields.ts). Same behaviour as the bot's Web API clients (clients.ts):
- * the same bounded retries and attempt timeout, a short Retry-After waited once, and failures
- * shaped like @slack/web-api's (`code`, and `data.error` for Slack's own error).
+ * (requestBytes), and the message it echoes back is never parsed (answer-fields.ts). Same
+ * behaviour as the bot's Web API clients (clients.ts): the same bounded retries and attempt
+ * timeout, a short Retry-After waited once, and failures shaped like @slack/web-api's (`code`,
+ * and `data.error` for Slack's own error).
  */
 import { type Dispatcher, getGlobalDispatcher } from "undici";
-import { requestBytes } from "../http/request-text.ts";
+import { requestBytes, textOf } from "../http/request-text.ts";
 import { fieldsWithout } from "./answer-fields.ts";
 import { SLACK_ATTEMPT_TIMEOUT_MS, SLACK_RETRY, shortRetryAfterSec } from "./clients.ts";
 
@@ -188,8 +189,7 @@ export function createCardChat(opts: CardChatOptions): CardChat {
 }
 
 function wholeAnswer(bytes: Buffer): Record<string, unknown> {
-  const text = bytes.toString("utf8");
-  const answer: unknown = JSON.parse(text.startsWith("\uFEFF") ? text.slice(1) : text);
+  const answer: unknown = JSON.parse(textOf(bytes));
   if (typeof answer !== "object" || answer === null) throw new SyntaxError("not a JSON object");
   return answer as Record<string, unknown>;
 }

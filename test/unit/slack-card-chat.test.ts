@@ -90,7 +90,7 @@ describe("card chat: chat.postMessage, chat.update and conversations.join over u
     answers = [
       // A duplicate key and a "__proto__" field: the scan leaves these to JSON.parse.
       { status: 200, body: '{"__proto__":{},"ok":true,"channel":"C9","ts":"2.5","ts":"3.5"}' },
-      { status: 200, body: "\uFEFF" + JSON.stringify({ ok: true, channel: "C1", ts: "4.5" }) },
+      { status: 200, body: `\uFEFF${JSON.stringify({ ok: true, channel: "C1", ts: "4.5" })}` },
       { status: 200, body: "null" },
       { status: 200, body: '{"ok":true,"message":{' },
     ];
